@@ -1,0 +1,81 @@
+// Database access. PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set; otherwise
+// embedded PGlite in-process (the demo default), migrated with the same SQL files.
+import { mkdir } from 'node:fs/promises';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { migrate } from '../prisma/migrator.ts';
+import { env } from './env.server.ts';
+
+export type Db = PrismaClient;
+export { Prisma } from './generated/prisma/client.ts';
+
+export interface OpenDatabase {
+  db: Db;
+  /** Closes the client and, for PGlite, the embedded database. */
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  url: string;
+  /** A PostgreSQL schema to live in (tests use a fresh one per file). Created and migrated. */
+  schema?: string;
+  poolSize?: number;
+}
+
+function quoteIdent(name: string) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Unsafe schema name: ${name}`);
+  return `"${name}"`;
+}
+
+/** Opens PostgreSQL, creating and migrating `schema` first. */
+export async function openPostgres({ url, schema = 'public', poolSize = 10 }: PostgresOptions): Promise<OpenDatabase> {
+  const searchPath = `-c search_path=${quoteIdent(schema)}`;
+  const setup = new pg.Client({ connectionString: url, options: searchPath });
+  await setup.connect();
+  try {
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await migrate(setup);
+  } finally {
+    await setup.end();
+  }
+  const adapter = new PrismaPg({ connectionString: url, options: searchPath, max: poolSize }, { schema });
+  const db = new PrismaClient({ adapter });
+  return { db, close: () => db.$disconnect() };
+}
+
+/** Opens embedded PGlite in `dir` ('memory://' keeps it in memory), migrated. One connection. */
+export async function openPglite(dir: string): Promise<OpenDatabase> {
+  if (!dir.startsWith('memory://')) await mkdir(dir, { recursive: true });
+  const client = new PGlite(dir);
+  await client.waitReady;
+  await migrate(client);
+  const db = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  return {
+    db,
+    close: async () => {
+      await db.$disconnect();
+      await client.close();
+    },
+  };
+}
+
+let opened: Promise<OpenDatabase> | undefined;
+
+/** The process's database, opened (and migrated) on first use from DATABASE_URL or PGLITE_DIR. */
+export function database(): Promise<Db> {
+  opened ??= (async () => {
+    const { DATABASE_URL, PGLITE_DIR } = env();
+    return DATABASE_URL ? openPostgres({ url: DATABASE_URL }) : openPglite(PGLITE_DIR);
+  })();
+  return opened.then((o) => o.db);
+}
+
+export async function closeDatabase() {
+  if (!opened) return;
+  const o = await opened;
+  opened = undefined;
+  await o.close();
+}

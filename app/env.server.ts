@@ -1,0 +1,66 @@
+// The one place that reads process.env (STYLE.md: config). Parsed once, on first use, so a
+// missing or malformed setting fails at start with the variable's name.
+import { z } from 'zod';
+
+const Env = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** PostgreSQL. Unset: the embedded PGlite database in PGLITE_DIR (the demo default). */
+    DATABASE_URL: z.string().url().optional(),
+    PGLITE_DIR: z.string().default('.tandem/pglite'),
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    /** Prefix of every Redis key (BullMQ queues, budgets): several deployments or tests share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tandem'),
+    /** 32 bytes, base64: encrypts connector credentials and Shopify tokens at rest (AES-256-GCM). */
+    TANDEM_ENCRYPTION_KEY: z.string().optional(),
+    SHOPIFY_API_KEY: z.string().default('tandem-dev-api-key'),
+    SHOPIFY_API_SECRET: z.string().default('tandem-dev-api-secret'),
+    SHOPIFY_APP_URL: z.string().url().default('http://localhost:3000'),
+    SCOPES: z
+      .string()
+      .default(
+        'read_products,write_products,read_inventory,write_inventory,read_orders,write_orders,read_fulfillments,write_fulfillments,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders,read_customers,write_customers,read_locations,read_publications,write_publications',
+      ),
+    /**
+     * Demo and tests only: send every Shopify Admin call to this origin (the Shopify simulator)
+     * instead of https://<shop>. Refused in production.
+     */
+    SHOPIFY_ADMIN_ORIGIN: z.string().url().optional(),
+    PORT: z.coerce.number().int().positive().default(3000),
+    SMTP_URL: z.string().optional(),
+    ALERT_EMAIL_FROM: z.string().default('alerts@tandem.local'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      if (!env.TANDEM_ENCRYPTION_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['TANDEM_ENCRYPTION_KEY'], message: 'is required in production (32 random bytes, base64)' });
+      }
+      if (env.SHOPIFY_ADMIN_ORIGIN) {
+        ctx.addIssue({ code: 'custom', path: ['SHOPIFY_ADMIN_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof Env>;
+
+let cached: Env | undefined;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = Env.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Tandem configuration is invalid:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests and the demo set variables before first use; this lets them re-read. */
+export function resetEnvCache() {
+  cached = undefined;
+}
