@@ -10,6 +10,10 @@ const ignored = ['**/node_modules/**', 'build/**', '.cache/**'];
 export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
+    // Separate processes: tests set process.env and start servers; two workers on two cores.
+    pool: 'forks',
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         extends: true,
@@ -37,7 +41,6 @@ export default defineConfig({
           exclude: ignored,
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
         },
       },
     ],
