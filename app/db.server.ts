@@ -73,6 +73,14 @@ export function database(): Promise<Db> {
   return opened.then((o) => o.db);
 }
 
+/**
+ * Tests: make database() hand out `db` (their own fresh schema from createTestDatabase()) so a
+ * route or hook that asks for the process's database uses it. The caller keeps closing it.
+ */
+export function useDatabase(db: Db) {
+  opened = Promise.resolve({ db, close: async () => {} });
+}
+
 export async function closeDatabase() {
   if (!opened) return;
   const o = await opened;

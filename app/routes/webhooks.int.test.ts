@@ -1,0 +1,253 @@
+// Drives the real webhook route modules' actions with signed Requests against a fresh schema.
+import { createHmac, randomUUID } from 'node:crypto';
+import { Session } from '@shopify/shopify-api';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { useDatabase } from '../db.server.ts';
+import { env } from '../env.server.ts';
+import { MAX_WEBHOOK_BYTES } from '../shopify.server.ts';
+import { PrismaSessionStorage } from '../session-storage.server.ts';
+import { recordInstall } from '../sync/shop-lifecycle.server.ts';
+import { action as ordersCreate } from './webhooks.orders.create.tsx';
+import { action as appUninstalled } from './webhooks.app.uninstalled.tsx';
+import { action as compliance } from './webhooks.compliance.tsx';
+
+const SHOP = 'retailer-one.myshopify.com';
+const samplesDir = '/work/shared/contracts/shopify/webhooks';
+const orderSample = readFileSync(`${samplesDir}/orders-create.json`, 'utf8');
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase('webhooks');
+  useDatabase(t.db);
+});
+afterAll(async () => {
+  await t.drop();
+});
+beforeEach(async () => {
+  await t.db.webhookEvent.deleteMany();
+  await t.db.session.deleteMany();
+  await t.db.shop.deleteMany();
+});
+
+async function storeOfflineSession(accessToken: string) {
+  const session = new Session({ id: `offline_${SHOP}`, shop: SHOP, state: '', isOnline: false, accessToken });
+  await new PrismaSessionStorage(t.db).storeSession(session);
+}
+
+interface Delivery {
+  topic: string;
+  body: string;
+  webhookId?: string;
+  shop?: string;
+  secret?: string;
+  path?: string;
+  triggeredAt?: string;
+}
+
+function signedRequest({ topic, body, webhookId = randomUUID(), shop = SHOP, secret, path, triggeredAt }: Delivery) {
+  const hmac = createHmac('sha256', secret ?? env().SHOPIFY_API_SECRET).update(body, 'utf8').digest('base64');
+  return new Request(`http://localhost:3000${path ?? `/webhooks/${topic}`}`, {
+    method: 'POST',
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Shopify-Topic': topic,
+      'X-Shopify-Hmac-Sha256': hmac,
+      'X-Shopify-Shop-Domain': shop,
+      'X-Shopify-API-Version': '2026-10',
+      'X-Shopify-Webhook-Id': webhookId,
+      ...(triggeredAt ? { 'X-Shopify-Triggered-At': triggeredAt } : {}),
+    },
+  });
+}
+
+/** Calls a route action the way Remix does, returning the Response it answered or threw. */
+async function deliver(action: (args: never) => Promise<Response>, request: Request): Promise<Response> {
+  try {
+    return await action({ request, params: {}, context: {} } as never);
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+describe('when orders/create arrives signed with the app secret', () => {
+  it('answers 200 and records one WebhookEvent for the delivery', async () => {
+    const response = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'delivery-1' }));
+
+    expect(response.status).toBe(200);
+    const events = await t.db.webhookEvent.findMany();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ eventId: 'delivery-1', shopDomain: SHOP, topic: 'ORDERS_CREATE', processedAt: null });
+  });
+});
+
+describe('when the HMAC was made with another secret', () => {
+  it('answers 401 and records nothing', async () => {
+    const forged = signedRequest({ topic: 'orders/create', body: orderSample, secret: 'not-the-app-secret' });
+
+    const response = await deliver(ordersCreate, forged);
+
+    expect(response.status).toBe(401);
+    expect(await t.db.webhookEvent.count()).toBe(0);
+  });
+});
+
+describe('when the same delivery is replayed', () => {
+  it('answers 200 both times and keeps one WebhookEvent', async () => {
+    const first = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'delivery-2' }));
+    const again = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'delivery-2' }));
+
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(await t.db.webhookEvent.count({ where: { eventId: 'delivery-2' } })).toBe(1);
+  });
+
+  it('records it once when both copies arrive at the same moment', async () => {
+    const copies = await Promise.all(
+      [1, 2, 3].map(() => deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'delivery-3' }))),
+    );
+
+    expect(copies.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(await t.db.webhookEvent.count()).toBe(1);
+  });
+});
+
+describe('when a signed body is not JSON', () => {
+  it('answers 400 naming the problem and records nothing', async () => {
+    const response = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: '{"id": 1,' }));
+
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/^Webhook body is not valid JSON/);
+    expect(await t.db.webhookEvent.count()).toBe(0);
+  });
+
+  it('still accepts the next delivery', async () => {
+    await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: 'not json' }));
+    const next = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'after-bad' }));
+
+    expect(next.status).toBe(200);
+    expect(await t.db.webhookEvent.findMany({ select: { eventId: true } })).toEqual([{ eventId: 'after-bad' }]);
+  });
+});
+
+describe('when a body is larger than 1 MB', () => {
+  it('answers 413 without recording it', async () => {
+    const huge = JSON.stringify({ note: 'x'.repeat(MAX_WEBHOOK_BYTES) });
+
+    const response = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: huge }));
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: `Webhook body is larger than ${MAX_WEBHOOK_BYTES} bytes.` });
+    expect(await t.db.webhookEvent.count()).toBe(0);
+  });
+
+  it('answers 413 when the size is not declared up front (chunked)', async () => {
+    const huge = JSON.stringify({ note: 'x'.repeat(MAX_WEBHOOK_BYTES) });
+    const signed = signedRequest({ topic: 'orders/create', body: huge });
+    const bytes = new TextEncoder().encode(huge);
+    const chunked = new Request(signed.url, {
+      method: 'POST',
+      headers: signed.headers,
+      body: new ReadableStream({
+        start(controller) {
+          for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.slice(at, at + 64 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+
+    const response = await deliver(ordersCreate, chunked);
+
+    expect(response.status).toBe(413);
+  });
+});
+
+describe('when app/uninstalled arrives', () => {
+  const uninstalled = (webhookId: string, triggeredAt: string) =>
+    signedRequest({ topic: 'app/uninstalled', body: JSON.stringify({ domain: SHOP }), webhookId, triggeredAt });
+
+  async function seedInstalledShop(installedAt: Date) {
+    await recordInstall(t.db, { domain: SHOP, name: 'Retailer One' }, installedAt);
+    await storeOfflineSession('shpat_first');
+  }
+
+  it('marks the shop uninstalled at the trigger time and deletes its sessions', async () => {
+    await seedInstalledShop(new Date('2026-11-01T00:00:00Z'));
+
+    const response = await deliver(appUninstalled, uninstalled('uninstall-1', '2026-11-20T10:00:00.123456789Z'));
+
+    expect(response.status).toBe(200);
+    const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    expect(shop.uninstalledAt?.toISOString()).toBe('2026-11-20T10:00:00.123Z');
+    expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(0);
+  });
+
+  it('changes nothing when the uninstall is replayed after a reinstall', async () => {
+    await seedInstalledShop(new Date('2026-11-01T00:00:00Z'));
+    await deliver(appUninstalled, uninstalled('uninstall-2', '2026-11-20T10:00:00Z'));
+    await recordInstall(t.db, { domain: SHOP }, new Date('2026-11-21T00:00:00Z'));
+    await storeOfflineSession('shpat_after_reinstall');
+
+    const replay = await deliver(appUninstalled, uninstalled('uninstall-2', '2026-11-20T10:00:00Z'));
+
+    expect(replay.status).toBe(200);
+    const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    expect(shop.uninstalledAt).toBeNull();
+    expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(1);
+  });
+
+  it('ignores a late uninstall triggered before the current install', async () => {
+    await seedInstalledShop(new Date('2026-11-21T00:00:00Z'));
+
+    const late = await deliver(appUninstalled, uninstalled('uninstall-old', '2026-11-20T10:00:00Z'));
+
+    expect(late.status).toBe(200);
+    expect((await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).uninstalledAt).toBeNull();
+    expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(1);
+  });
+});
+
+describe('when a compliance webhook arrives', () => {
+  const complianceRequest = (topic: string, file: string, webhookId: string, secret?: string) =>
+    signedRequest({ topic, body: readFileSync(`${samplesDir}/${file}`, 'utf8'), webhookId, secret, path: '/webhooks/compliance' });
+
+  it.each([
+    ['customers/data_request', 'customers-data_request.json', 'CUSTOMERS_DATA_REQUEST'],
+    ['customers/redact', 'customers-redact.json', 'CUSTOMERS_REDACT'],
+    ['shop/redact', 'shop-redact.json', 'SHOP_REDACT'],
+  ])('acknowledges %s with 200 and records it', async (topic, file, stored) => {
+    const response = await deliver(compliance, complianceRequest(topic, file, `c-${stored}`));
+
+    expect(response.status).toBe(200);
+    expect(await t.db.webhookEvent.findMany({ select: { eventId: true, topic: true } })).toEqual([
+      { eventId: `c-${stored}`, topic: stored },
+    ]);
+  });
+
+  it('answers 401 to a forged one', async () => {
+    const response = await deliver(compliance, complianceRequest('shop/redact', 'shop-redact.json', 'forged', 'wrong'));
+
+    expect(response.status).toBe(401);
+    expect(await t.db.webhookEvent.count()).toBe(0);
+  });
+
+  it("deletes the shop's data on shop/redact and keeps only the redact delivery", async () => {
+    await recordInstall(t.db, { domain: SHOP, name: 'Retailer One' });
+    await storeOfflineSession('shpat_first');
+    await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'old-order' }));
+
+    const response = await deliver(
+      compliance,
+      signedRequest({ topic: 'shop/redact', body: JSON.stringify({ shop_domain: SHOP }), webhookId: 'redact-1', path: '/webhooks/compliance' }),
+    );
+
+    expect(response.status).toBe(200);
+    expect(await t.db.shop.count({ where: { domain: SHOP } })).toBe(0);
+    expect(await t.db.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await t.db.webhookEvent.findMany({ select: { eventId: true } })).toEqual([{ eventId: 'redact-1' }]);
+  });
+});
