@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryBudget } from './memory-budget.ts';
+
+describe('when spending from a token bucket', () => {
+  it('lets the capacity through at once, then paces at the refill rate', async () => {
+    const budget = createMemoryBudget({ kind: 'token-bucket', capacity: 10, refillPerSecond: 100, unit: 'cost', source: 'https://x.example' });
+    const started = Date.now();
+    await budget.spend(10);
+    expect(Date.now() - started).toBeLessThan(20);
+    const { waitedMs } = await budget.spend(5);
+    expect(waitedMs).toBeGreaterThanOrEqual(40);
+  });
+
+  it('throws rate_limited instead of waiting past the caller’s cap', async () => {
+    const budget = createMemoryBudget({ kind: 'token-bucket', capacity: 10, refillPerSecond: 1, unit: 'cost', source: 'https://x.example' });
+    await budget.spend(10);
+    await expect(budget.spend(5, { maxWaitMs: 100 })).rejects.toMatchObject({ code: 'rate_limited', retryAfterMs: 5_000 });
+  });
+
+  it('gives back refunded units and believes the vendor about what is left', async () => {
+    const budget = createMemoryBudget({ kind: 'token-bucket', capacity: 100, refillPerSecond: 1, unit: 'cost', source: 'https://x.example' });
+    await budget.spend(100);
+    await budget.refund(60);
+    expect((await budget.spend(50, { maxWaitMs: 0 })).waitedMs).toBe(0);
+    await budget.observe({ remaining: 0 });
+    await expect(budget.spend(5, { maxWaitMs: 0 })).rejects.toMatchObject({ code: 'rate_limited' });
+  });
+});
+
+describe('when a daily cap is reached', () => {
+  it('throws budget_exhausted', async () => {
+    const budget = createMemoryBudget({ kind: 'fixed-window', capacity: 60, windowMs: 60_000, dailyCap: 3, unit: 'call', source: 'https://x.example' });
+    await budget.spend();
+    await budget.spend();
+    await budget.spend();
+    await expect(budget.spend()).rejects.toMatchObject({ code: 'budget_exhausted' });
+    expect(await budget.usage()).toEqual({ today: 3, month: 3, dailyCap: 3 });
+  });
+});
