@@ -8,8 +8,11 @@ export interface Health {
   redis: 'up' | 'down';
 }
 
-/** Checks both, each bounded by `timeoutMs`, so a hung dependency answers "down" instead of hanging. */
-export async function checkHealth(db: () => Promise<Db>, redisUrl: string, timeoutMs = 2000): Promise<Health> {
+/**
+ * Checks both, each bounded by `timeoutMs`, so a hung dependency answers "down" instead of hanging.
+ * The first check also opens (and migrates) the database: embedded PGlite needs a few seconds.
+ */
+export async function checkHealth(db: () => Promise<Db>, redisUrl: string, timeoutMs = 5000): Promise<Health> {
   const [dbUp, redisUp] = await Promise.all([
     within(timeoutMs, async () => {
       await (await db()).$queryRaw`SELECT 1`;
