@@ -1,0 +1,47 @@
+// The same first open as app.int.test.ts, against the Shopify simulator (simulators/shopify): the
+// token exchange and the afterAuth GraphQL query must satisfy a faithful stand-in, not only ours.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startShopifySimulator, mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { useDatabase } from '../db.server.ts';
+import { env, resetEnvCache } from '../env.server.ts';
+
+const SHOP = 'retailer-sim.myshopify.com';
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+
+let t: TestDatabase;
+let shopify: ShopifySimulator;
+
+beforeAll(async () => {
+  shopify = await startShopifySimulator({
+    latencyMs: 0,
+    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
+    shops: [{ domain: SHOP, name: 'Retailer Sim', email: 'owner@retailer.example', ianaTimezone: 'America/Toronto' }],
+  });
+  process.env.SHOPIFY_ADMIN_ORIGIN = shopify.url;
+  resetEnvCache();
+  t = await createTestDatabase('embedded_sim');
+  useDatabase(t.db);
+});
+afterAll(async () => {
+  await t.drop();
+  await shopify.close();
+  delete process.env.SHOPIFY_ADMIN_ORIGIN;
+  resetEnvCache();
+});
+
+describe('when a merchant opens the embedded app against the Shopify simulator', () => {
+  it('gets an offline token from the simulator and records the shop with its time zone', async () => {
+    const { loader } = await import('./app._index.tsx');
+    const host = Buffer.from(`${SHOP}/admin`).toString('base64url');
+    const idToken = mintSessionToken(shopify.sim, SHOP);
+    const url = `http://localhost:3000/app?shop=${SHOP}&host=${host}&embedded=1&id_token=${idToken}`;
+
+    const data = await loader({ request: new Request(url, { headers: { 'User-Agent': BROWSER } }), params: {}, context: {} });
+
+    expect(data).toEqual({ shopName: 'Retailer Sim', domain: SHOP });
+    const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    expect(shop).toMatchObject({ timezone: 'America/Toronto', email: 'owner@retailer.example' });
+    expect(await t.db.session.count({ where: { shop: SHOP, refreshToken: { not: null } } })).toBe(1);
+  });
+});
