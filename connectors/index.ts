@@ -1,0 +1,10 @@
+// Every installed connector. Adding a platform = a folder with manifest.ts + index.ts (default
+// export { manifest, create }) and one line here; the registry validates each manifest at boot.
+import { createRegistry } from './sdk/registry.ts';
+import type { ConnectorModule } from './sdk/connector.ts';
+import shopify from './shopify/index.ts';
+
+export const connectorModules: ConnectorModule[] = [shopify];
+
+export const registry = createRegistry(connectorModules);
+export const { getConnector, listConnectors, connectorFor } = registry;

@@ -1,0 +1,62 @@
+// Full catalog reads as a bulk operation: start the export, poll until it completes, download
+// the JSONL and reassemble children (`__parentId` lines, not necessarily next to their parent;
+// Shopify/shopify-api-ruby issue #729) into products (shopify.dev/docs/api/usage/bulk-operations/queries).
+import { Unavailable } from '../sdk/errors.ts';
+import { sleep } from '../sdk/http.ts';
+import type { TandemProduct } from '../sdk/types.ts';
+import type { ShopifyClient } from './client.ts';
+import { BulkCatalog, BulkOperationRunQuery, BulkOperationStatus } from './documents.ts';
+import { toTandemProduct } from './map.ts';
+import { BulkRunData, BulkStatusData, ShopifyProduct, ShopifyVariant } from './schemas.ts';
+
+export interface BulkOptions {
+  pollMs?: number;
+  /** Give up polling after this long (the operation keeps running on Shopify). Default 1 h. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export async function* readFullCatalog(client: ShopifyClient, options: BulkOptions = {}): AsyncIterable<TandemProduct> {
+  const started = await client.request(BulkOperationRunQuery, { query: BulkCatalog }, BulkRunData, { doing: 'starting the catalog export' });
+  client.assertNoUserErrors(started.bulkOperationRunQuery?.userErrors, 'TandemBulkOperationRunQuery', 'starting the catalog export');
+  const id = started.bulkOperationRunQuery?.bulkOperation?.id;
+  if (!id) throw Unavailable(`Shopify ${client.shop} did not start the catalog export`, { connectorId: 'shopify' });
+
+  const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+  let url: string | null = null;
+  for (;;) {
+    const { bulkOperation: op } = await client.request(BulkOperationStatus, { id }, BulkStatusData);
+    if (op?.status === 'COMPLETED') {
+      url = op.url;
+      break;
+    }
+    if (!op || ['FAILED', 'CANCELED', 'CANCELING', 'EXPIRED'].includes(op.status)) {
+      throw Unavailable(`Shopify catalog export ${id} ended ${op?.status ?? 'missing'}${op?.errorCode ? ` (${op.errorCode})` : ''}`, { connectorId: 'shopify' });
+    }
+    if (Date.now() > deadline) throw Unavailable(`Shopify catalog export ${id} did not finish in time`, { connectorId: 'shopify' });
+    await sleep(options.pollMs ?? 1_000);
+  }
+  // A completed export with no objects has no file.
+  if (!url) return;
+  const response = await (options.fetch ?? fetch)(url);
+  if (!response.ok) throw Unavailable(`Downloading Shopify catalog export ${id} answered ${response.status}`, { connectorId: 'shopify' });
+  yield* assembleCatalog(await response.text());
+}
+
+/** Products from the export's JSONL, each with all its variants. */
+export function assembleCatalog(jsonl: string): TandemProduct[] {
+  const products = new Map<string, Omit<ShopifyProduct, 'variants'>>();
+  const variants = new Map<string, ShopifyVariant[]>();
+  for (const line of jsonl.split('\n')) {
+    if (!line.trim()) continue;
+    const row = JSON.parse(line) as { id?: string; __parentId?: string };
+    if (row.id?.startsWith('gid://shopify/Product/') && !row.__parentId) {
+      products.set(row.id, ShopifyProduct.omit({ variants: true }).parse(row));
+    } else if (row.__parentId && row.id?.startsWith('gid://shopify/ProductVariant/')) {
+      const list = variants.get(row.__parentId) ?? [];
+      list.push(ShopifyVariant.parse(row));
+      variants.set(row.__parentId, list);
+    }
+  }
+  return [...products.values()].map((p) => toTandemProduct(p, variants.get(p.id) ?? []));
+}
