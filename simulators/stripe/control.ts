@@ -85,6 +85,12 @@ export function registerStripeControl(app: Express, state: StripeState, lost: Lo
     state.limits.perSecond = perSecond;
     res.json(state.limits);
   });
+  app.post('/_control/search-lag', (req, res) => {
+    const lagMs = Number(req.body?.ms);
+    if (!Number.isFinite(lagMs) || lagMs < 0) return res.status(400).json({ error: 'ms must be a number >= 0' });
+    state.limits.searchLagMs = lagMs;
+    res.json(state.limits);
+  });
 
   app.post('/_control/lost-responses', (req, res) => {
     const list = Array.isArray(req.body) ? req.body : [req.body];

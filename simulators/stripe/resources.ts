@@ -8,6 +8,7 @@ import { confirmPaymentIntent, payInvoice, resolvePaymentMethod, type PaymentCon
 import type { Params, StripeCall, StripeRouter } from './server.ts';
 import { stripeId, STRIPE_API_VERSION } from './state.ts';
 import type { StripeEvents } from './webhooks.ts';
+import { searchObjects } from './search.ts';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (v === 'true' || v === true ? true : v === 'false' || v === false ? false : undefined);
@@ -66,7 +67,7 @@ function listOf<T extends { id: string }>(items: T[], query: Params, url: string
   return { object: 'list' as const, data, has_more: window.length > data.length, url };
 }
 
-export function registerStripeResources(router: StripeRouter, events: StripeEvents) {
+export function registerStripeResources(router: StripeRouter, events: StripeEvents, searchLagMs: () => number) {
   const ctxOf = (call: StripeCall): PaymentContext => ({
     account: call.account,
     now: call.now,
@@ -89,6 +90,30 @@ export function registerStripeResources(router: StripeRouter, events: StripeEven
     pm.customer = customer.id;
     return pm;
   };
+
+  // Search routes come first so `/search` is not taken for an id.
+  const searchRoute = (resource: string, all: (call: StripeCall) => { id: string; created: number; metadata?: Stripe.Metadata | null }[]) =>
+    router.get(`/v1/${resource}/search`, (call) => {
+      const found = searchObjects(all(call) as unknown as Parameters<typeof searchObjects>[0], str(call.query.query) ?? '', call.now, searchLagMs());
+      const newestFirst = [...found].reverse();
+      const limit = Math.min(100, Math.max(1, Number(call.query.limit ?? 10) || 10));
+      const offset = Number(Buffer.from(str(call.query.page) ?? '', 'base64url').toString() || 0) || 0;
+      const data = newestFirst.slice(offset, offset + limit);
+      const more = offset + limit < newestFirst.length;
+      return {
+        body: {
+          object: 'search_result',
+          data,
+          has_more: more,
+          next_page: more ? Buffer.from(String(offset + limit)).toString('base64url') : null,
+          url: `/v1/${resource}/search`,
+        },
+      };
+    });
+  searchRoute('customers', (call) => [...call.account.customers.values()]);
+  searchRoute('payment_intents', (call) => [...call.account.paymentIntents.values()]);
+  searchRoute('charges', (call) => [...call.account.charges.values()]);
+  searchRoute('invoices', (call) => [...call.account.invoices.values()]);
 
   // Customers
   router.post('/v1/customers', (call) => {
@@ -251,6 +276,11 @@ export function registerStripeResources(router: StripeRouter, events: StripeEven
       totalInvoice(invoice);
     }
     emit(call, 'invoiceitem.created', item);
+    return { body: item };
+  });
+  router.get('/v1/invoiceitems/:id', (call) => {
+    const item = call.account.invoiceItems.get(call.params.id);
+    if (!item) throw resourceMissing('invoiceitem', call.params.id);
     return { body: item };
   });
   router.get('/v1/invoiceitems', (call) => {

@@ -58,6 +58,32 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+
+function byId(account: StripeAccount, id: string): unknown {
+  const maps: Record<string, Map<string, unknown>> = {
+    cus: account.customers,
+    pi: account.paymentIntents,
+    ch: account.charges,
+    in: account.invoices,
+    ii: account.invoiceItems,
+    pm: account.paymentMethods,
+  };
+  return maps[id.split('_')[0]]?.get(id);
+}
+
+/** Stripe's `expand[]`: replaces an id at a (dotted, `data.`-aware) path with a copy of its object. */
+function expandPath(account: StripeAccount, node: unknown, parts: string[]): unknown {
+  if (!node || typeof node !== 'object' || parts.length === 0) return node;
+  const [head, ...rest] = parts;
+  const obj = node as Params;
+  if (head === 'data' && Array.isArray(obj.data)) return { ...obj, data: obj.data.map((x) => expandPath(account, x, rest)) };
+  const value = obj[head];
+  const found = typeof value === 'string' ? byId(account, value) : undefined;
+  const next = found ? structuredClone(found) : value;
+  return { ...obj, [head]: rest.length ? expandPath(account, next, rest) : next };
+}
+
 function secretKeyOf(req: Request): string | undefined {
   const header = req.header('authorization');
   if (!header) return undefined;
@@ -187,6 +213,7 @@ export function registerStripeApi(app: Express, state: StripeState, clock: SimCl
       const result = handler(call);
       status = result.status ?? 200;
       out = result.body;
+      for (const path of [...asList(body.expand), ...asList((req.query as Params).expand)]) out = expandPath(account, out, path.split('.'));
     } catch (err) {
       if (!(err instanceof StripeApiError)) throw err;
       status = err.status;
@@ -204,7 +231,7 @@ export function registerStripeApi(app: Express, state: StripeState, clock: SimCl
     get: (path, handler) => app.get(path, run('GET', handler)),
     post: (path, handler) => app.post(path, run('POST', handler)),
   };
-  registerStripeResources(router, events);
+  registerStripeResources(router, events, () => state.limits.searchLagMs);
 
   app.use('/v1', (req, res) => {
     sendError(res, 404, {

@@ -68,6 +68,8 @@ export interface StripeAccount {
 export interface StripeLimits {
   /** Requests per second per account; Stripe test mode allows 25 (docs.stripe.com/rate-limits). */
   perSecond: number;
+  /** How long a new object stays invisible to the Search API (Stripe: eventually consistent). */
+  searchLagMs: number;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -89,7 +91,7 @@ export class StripeState {
   readonly limits: StripeLimits;
 
   constructor(private readonly defaults: { perSecond: number; accounts: { id?: string; secretKey: string }[] }) {
-    this.limits = { perSecond: defaults.perSecond };
+    this.limits = { perSecond: defaults.perSecond, searchLagMs: 0 };
     this.reset();
   }
 
@@ -127,7 +129,7 @@ export class StripeState {
     this.accounts.clear();
     this.keys.clear();
     this.requests.length = 0;
-    this.limits.perSecond = this.defaults.perSecond;
+    Object.assign(this.limits, { perSecond: this.defaults.perSecond, searchLagMs: 0 });
     for (const a of this.defaults.accounts) this.createAccount(a);
   }
 }

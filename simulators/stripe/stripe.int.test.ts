@@ -230,3 +230,31 @@ describe('when the key is wrong or an object is missing', () => {
     expect(error.requestId).toMatch(/^req_/);
   });
 });
+
+describe('when billing looks an earlier charge up before charging again', () => {
+  it('finds a payment intent by metadata through search', async () => {
+    const stripe = client();
+    const pi = await stripe.paymentIntents.create({ amount: 800, currency: 'usd', metadata: { charge_day: '2026-11-23', partnership: 'p_9' } });
+    await stripe.paymentIntents.create({ amount: 800, currency: 'usd', metadata: { charge_day: '2026-11-22', partnership: 'p_9' } });
+    const found = await stripe.paymentIntents.search({ query: "metadata['partnership']:'p_9' AND metadata['charge_day']:'2026-11-23'" });
+    expect(found.data.map((p) => p.id)).toEqual([pi.id]);
+  });
+
+  it('hides new objects from search for the configured lag, as Stripe’s eventually consistent search does', async () => {
+    await control('/_control/search-lag', { ms: 60_000 });
+    const stripe = client();
+    await stripe.customers.create({ email: 'late@x.example' });
+    expect((await stripe.customers.search({ query: "email:'late@x.example'" })).data).toEqual([]);
+    sim.clock.advance(61_000);
+    expect((await stripe.customers.search({ query: "email:'late@x.example'" })).data).toHaveLength(1);
+  });
+
+  it('expands latest_charge when asked', async () => {
+    const stripe = client();
+    const pi = await stripe.paymentIntents.create({ amount: 800, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const expanded = await stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] });
+    expect((expanded.latest_charge as Stripe.Charge).object).toBe('charge');
+    expect((expanded.latest_charge as Stripe.Charge).payment_intent).toBe(pi.id);
+    expect(sim.snapshot().paymentIntents[0].latest_charge).toBe((expanded.latest_charge as Stripe.Charge).id);
+  });
+});
