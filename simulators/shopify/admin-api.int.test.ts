@@ -18,7 +18,7 @@ describe('when a query does not match the schema', () => {
     const res = await gql('{ shop { name colour } }');
     expect(res.status).toBe(200);
     expect(res.body.data).toBeUndefined();
-    expect(res.body.errors).toEqual([{ message: "Field 'colour' doesn't exist on type 'Shop'", locations: [{ line: 1, column: 15 }], extensions: { code: 'undefinedField', typeName: 'Shop', fieldName: 'colour' } }]);
+    expect(res.body.errors).toEqual([{ message: "Field 'colour' doesn't exist on type 'Shop'", locations: [{ line: 1, column: 15 }], path: ['query', 'shop', 'colour'], extensions: { code: 'undefinedField', typeName: 'Shop', fieldName: 'colour' } }]);
   });
 
   it('answers 200 with an invalid-value error for a variable of the wrong type', async () => {
@@ -132,6 +132,27 @@ describe('when pricing and throttling queries', () => {
     expect(res.status).toBe(200);
     expect(errors[0].message).toMatch(/^Query cost is 25752, which exceeds the single query max cost limit \(1000\)\./);
     expect(errors[0].extensions).toEqual({ code: 'MAX_COST_EXCEEDED', cost: 25752, maxCost: 1000, documentation: 'https://shopify.dev/api/usage/rate-limits' });
+  });
+});
+
+describe('when the token lacks a scope', () => {
+  it('denies the field with ACCESS_DENIED, which nulls the whole response as the field is non-null', async () => {
+    const limited = adminClient(sim, SHOP, sim.issueToken(SHOP, { scope: 'read_products' }).access_token);
+    const res = await limited('{ shop { name } products(first: 1) { nodes { id } } orders(first: 1) { nodes { id } } }');
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors).toEqual([
+      {
+        message: 'Access denied for orders field. Required access: `read_orders` access scope.',
+        locations: [{ line: 1, column: 53 }],
+        path: ['orders'],
+        extensions: { code: 'ACCESS_DENIED', documentation: 'https://shopify.dev/api/usage/access-scopes', requiredAccess: '`read_orders` access scope.' },
+      },
+    ]);
+  });
+
+  it('lets write_x stand for read_x', async () => {
+    const writer = adminClient(sim, SHOP, sim.issueToken(SHOP, { scope: 'write_orders' }).access_token);
+    expect((await writer('{ orders(first: 1) { nodes { id } } }')).body.errors).toBeUndefined();
   });
 });
 

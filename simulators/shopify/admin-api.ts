@@ -6,6 +6,7 @@ import { bucketOf } from './catalog.ts';
 import type { GqlContext, Sim } from './context.ts';
 import { actualCost, MAX_SINGLE_QUERY_COST, requestedCost } from './cost.ts';
 import { toShopifyError } from './graphql-errors.ts';
+import { scopeSet } from './resolvers/access.ts';
 import { rootValue } from './resolvers/root.ts';
 import { adminSchema } from './schema.ts';
 import type { ApiCall, ShopRecord } from './state.ts';
@@ -44,7 +45,8 @@ function rootFieldsOf(document: DocumentNode): string[] {
 }
 
 export async function runAdminGraphql(sim: Sim, shop: ShopRecord, token: string | undefined, body: GraphqlRequest): Promise<AdminResponse> {
-  if (!authorize(sim, shop, token)) {
+  const issued = authorize(sim, shop, token);
+  if (!issued) {
     record(shop, sim, { rootFields: [], requestedQueryCost: null, actualQueryCost: null, throttled: false, status: 401 });
     return { status: 401, body: INVALID_TOKEN_BODY };
   }
@@ -63,7 +65,7 @@ export async function runAdminGraphql(sim: Sim, shop: ShopRecord, token: string 
   const operation = getOperationAST(document, typeof body.operationName === 'string' ? body.operationName : undefined);
   if (invalid.length) {
     record(shop, sim, { rootFields, requestedQueryCost: null, actualQueryCost: null, throttled: false, status: 200 });
-    return { status: 200, body: { errors: invalid.map((e) => toShopifyError(e, operation)) } };
+    return { status: 200, body: { errors: invalid.map((e) => toShopifyError(e, operation, document)) } };
   }
   if (!operation) return { status: 200, body: { errors: [{ message: 'An operation name is required when the document holds several operations' }] } };
   const rawVariables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
@@ -100,7 +102,7 @@ export async function runAdminGraphql(sim: Sim, shop: ShopRecord, token: string 
       body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMITS_DOC } }], extensions: { cost: costOf(null) } },
     };
   }
-  const ctx: GqlContext = { sim, shop, bulk: false };
+  const ctx: GqlContext = { sim, shop, bulk: false, scopes: scopeSet(issued.scope) };
   const result = await execute({ schema, document, rootValue: rootValue(ctx), contextValue: ctx, variableValues: rawVariables, operationName: operation.name?.value });
   const actual = Math.min(requested, actualCost(schema, operation, fragments, coerced.coerced, result.data));
   bucket.refund(requested - actual, sim.clock.nowMs());

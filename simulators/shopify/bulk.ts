@@ -4,7 +4,7 @@
 import { executeSync, Kind, parse, validate, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { nowIso, type GqlContext, type Sim } from './context.ts';
 import { bulkFinishPayload } from './payloads.ts';
-import { queryRoot } from './resolvers/queries.ts';
+import { rootValue } from './resolvers/root.ts';
 import { userError } from './resolvers/user-errors.ts';
 import { bulkOperationView } from './resolvers/views.ts';
 import { adminSchema } from './schema.ts';
@@ -61,7 +61,7 @@ export function runBulkQuery(ctx: GqlContext, args: { query: string; groupObject
     op.status = 'RUNNING';
     const finish = setTimeout(() => {
       sim.timers.delete(finish);
-      completeBulk(sim, shop, op, checked.document);
+      completeBulk(sim, shop, op, checked.document, ctx.scopes);
     }, sim.bulkDelayMs);
     sim.timers.add(finish);
   }, 0);
@@ -69,14 +69,14 @@ export function runBulkQuery(ctx: GqlContext, args: { query: string; groupObject
   return { bulkOperation: bulkOperationView(op), userErrors: [] };
 }
 
-function completeBulk(sim: Sim, shop: ShopRecord, op: BulkOperationRecord, document: DocumentNode) {
+function completeBulk(sim: Sim, shop: ShopRecord, op: BulkOperationRecord, document: DocumentNode, scopes: ReadonlySet<string>) {
   if (!sim.state.shops.has(shop.domain)) return;
-  const ctx: GqlContext = { sim, shop, bulk: true };
-  const result = executeSync({ schema: adminSchema(), document, rootValue: queryRoot(ctx), contextValue: ctx });
+  const ctx: GqlContext = { sim, shop, bulk: true, scopes };
+  const result = executeSync({ schema: adminSchema(), document, rootValue: rootValue(ctx), contextValue: ctx });
   op.completedAt = nowIso(sim);
   if (result.errors?.length || !result.data) {
     op.status = 'FAILED';
-    op.errorCode = 'INTERNAL_SERVER_ERROR';
+    op.errorCode = result.errors?.some((e) => e.extensions?.code === 'ACCESS_DENIED') ? 'ACCESS_DENIED' : 'INTERNAL_SERVER_ERROR';
   } else {
     const lines: Record<string, unknown>[] = [];
     let roots = 0;

@@ -24,6 +24,8 @@ export interface GqlContext {
   shop: ShopRecord;
   /** Inside a bulk operation connections return every node, without `first`. */
   bulk: boolean;
+  /** Access scopes of the token that made the call. */
+  scopes: ReadonlySet<string>;
 }
 
 export function nowIso(sim: Sim): string {

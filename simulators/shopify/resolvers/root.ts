@@ -5,6 +5,7 @@ import { getDirectiveValues, GraphQLError, type GraphQLResolveInfo } from 'graph
 import { runBulkQuery } from '../bulk.ts';
 import type { GqlContext } from '../context.ts';
 import { adminSchema } from '../schema.ts';
+import { checkAccess } from './access.ts';
 import { IDEMPOTENT_REQUIRED, inputArrayLimit, inventoryMutations } from './inventory.ts';
 import { metafieldMutations } from './metafields.ts';
 import { orderMutations } from './orders.ts';
@@ -30,8 +31,9 @@ function idempotencyKey(info: GraphQLResolveInfo): string | undefined {
   return values?.key as string | undefined;
 }
 
-function withIdempotency(ctx: GqlContext, name: string, run: Mutation) {
-  return (args: Record<string, unknown>, _context: unknown, info: GraphQLResolveInfo) => {
+function withIdempotency(ctx: GqlContext, name: string, run: Mutation): Resolver {
+  return (rawArgs: never, _context: unknown, info: GraphQLResolveInfo) => {
+    const args = rawArgs as Record<string, unknown>;
     checkArrays(args);
     const key = idempotencyKey(info);
     if (key === undefined) {
@@ -65,6 +67,16 @@ export function rootValue(ctx: GqlContext) {
     ...metafieldMutations(ctx),
     bulkOperationRunQuery: (args: { query: string; groupObjects?: boolean | null }) => runBulkQuery(ctx, args),
   };
-  const wrapped = Object.fromEntries(Object.entries(mutations).map(([name, run]) => [name, withIdempotency(ctx, name, run)]));
-  return { ...queryRoot(ctx), ...wrapped };
+  const wrapped = Object.fromEntries(Object.entries(mutations).map(([name, run]) => [name, guarded(ctx, name, withIdempotency(ctx, name, run))]));
+  const queries = Object.fromEntries(Object.entries(queryRoot(ctx)).map(([name, run]) => [name, guarded(ctx, name, run as Resolver)]));
+  return { ...queries, ...wrapped };
+}
+
+type Resolver = (args: never, context: unknown, info: GraphQLResolveInfo) => unknown;
+
+function guarded(ctx: GqlContext, name: string, run: Resolver): Resolver {
+  return (args, context, info) => {
+    checkAccess(ctx.scopes, name);
+    return run(args, context, info);
+  };
 }
