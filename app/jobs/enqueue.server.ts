@@ -1,0 +1,65 @@
+// Putting work on the queues: manual runs from the admin (DESIGN: catalog.sync and
+// inventory.push) and event jobs from webhooks (oversell, invoices.post). billing.daily has no
+// way in here on purpose: it runs once a day from its schedule, never by hand.
+import type { JobsOptions } from 'bullmq';
+import type { Db } from '../db.server.ts';
+import { jobDefinitions, type JobInputs, type JobPayloads } from './definitions.server.ts';
+import type { JobDefinition } from './job-definition.server.ts';
+import type { QueueName, Queues } from './queues.server.ts';
+import { recordQueuedRun } from './sync-run.server.ts';
+
+/** Manual runs jump ahead of scheduled ones in the same queue (lower number = sooner). */
+export const MANUAL_PRIORITY = 1;
+export const SCHEDULED_PRIORITY = 10;
+
+export type ManualQueue = 'catalog.sync' | 'inventory.push';
+export type EventQueue = Exclude<QueueName, 'billing.daily'>;
+
+export interface ManualRunRequest {
+  queue: ManualQueue;
+  shopId: string;
+  partnershipId: string;
+  mode?: 'FULL' | 'PARTIAL';
+  /** Only these source variants ("Sync to partners now" on chosen products). */
+  variantIds?: string[];
+}
+
+/**
+ * "Sync now" from the admin: enqueues the run and records a QUEUED SyncRun for Activity. A second
+ * press while the first run is still waiting or running joins it (BullMQ deduplication).
+ */
+export async function requestManualRun(db: Db, queues: Queues, request: ManualRunRequest, now = Date.now()) {
+  const { queue, shopId, partnershipId, variantIds } = request;
+  const base = { shopId, partnershipId, trigger: 'manual' as const, requestedAt: now, variantIds };
+  const input = queue === 'catalog.sync' ? { ...base, mode: request.mode ?? 'PARTIAL' } : base;
+  const definition = jobDefinitions[queue] as JobDefinition;
+  const payload = definition.payload.parse(input);
+  const jobId = definition.jobId(payload);
+  // The row exists before the job does, so a worker that starts at once finds it.
+  const syncRunId = await recordQueuedRun(db, definition.syncRun!, payload, jobId);
+  const added = await addJob(queues, queue, input, {
+    priority: MANUAL_PRIORITY,
+    deduplication: { id: `${queue.replace('.', '-')}_${partnershipId}_manual` },
+  });
+  if (added.jobId !== jobId) {
+    // Joined the run already waiting: drop our row, report that run's.
+    await db.syncRun.delete({ where: { id: syncRunId } });
+    const joined = await db.syncRun.findFirst({ where: { jobId: added.jobId, kind: queue }, select: { id: true } });
+    return { jobId: added.jobId, syncRunId: joined?.id };
+  }
+  return { jobId, syncRunId };
+}
+
+/** A webhook's job (oversell on orders/create, invoices.post on order): id from the work. */
+export async function enqueue<Q extends EventQueue>(queues: Queues, queue: Q, input: JobInputs[Q], options: JobsOptions = {}) {
+  return addJob(queues, queue, input, options);
+}
+
+async function addJob<Q extends QueueName>(queues: Queues, queue: Q, input: JobInputs[Q], options: JobsOptions) {
+  const definition = jobDefinitions[queue] as JobDefinition;
+  // Parse at the edge: a malformed payload fails here, at the caller, not later in a worker.
+  const payload = definition.payload.parse(input) as JobPayloads[Q];
+  const jobId = definition.jobId(payload);
+  const job = await queues.get(queue).add(queue, input, { ...definition.options, jobId, ...options });
+  return { jobId: job.id ?? jobId };
+}

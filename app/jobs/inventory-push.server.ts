@@ -1,0 +1,19 @@
+// inventory.push (hourly, and manual): price and quantity only, supplier → retailer.
+import { z } from 'zod';
+import { Id, defineJob, retrying } from './job-definition.server.ts';
+import { PartnershipRun, partnershipRunId, partnershipSyncRun } from './partnership-run.server.ts';
+
+export const InventoryPushPayload = PartnershipRun.extend({
+  variantIds: z.array(Id).optional(),
+});
+
+export const inventoryPush = defineJob({
+  queue: 'inventory.push',
+  title: 'Inventory push',
+  payload: InventoryPushPayload,
+  options: retrying(5, 30_000),
+  jobId: (p) => partnershipRunId('inventory-push', p),
+  shopId: (p) => p.shopId,
+  subject: (p) => p.partnershipId,
+  syncRun: partnershipSyncRun('inventory.push'),
+});

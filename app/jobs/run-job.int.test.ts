@@ -1,0 +1,206 @@
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Invalid, RateLimited, Unavailable } from '../../connectors/sdk/errors.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
+import type { JobHandlers } from './definitions.server.ts';
+import { enqueue, requestManualRun } from './enqueue.server.ts';
+import { openQueues, type QueueName, type Queues } from './queues.server.ts';
+import { startWorkers, type RunningWorkers } from './worker.server.ts';
+
+let tdb: TestDatabase;
+let redis: Redis;
+let prefix: string;
+let queues: Queues;
+const running: RunningWorkers[] = [];
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('jobs_run');
+  redis = testRedis();
+  prefix = uniquePrefix('jobs-run');
+  queues = openQueues({ connection: redis, prefix });
+});
+
+// Each test's workers stop after it, so a later test's job is not taken by an earlier handler.
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.close()));
+});
+
+afterAll(async () => {
+  await queues.close();
+  await deletePrefix(redis, prefix);
+  await redis.quit();
+  await tdb.drop();
+});
+
+function work(handlers: JobHandlers, only: QueueName[], perShopConcurrency = 0) {
+  const r = startWorkers({ db: tdb.db, redis: { connection: redis, prefix }, handlers, queues: only, perShopConcurrency, slotRetryMs: 50 });
+  running.push(r);
+  return r;
+}
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let n = 0;
+async function partnership() {
+  n += 1;
+  const supplier = await tdb.db.shop.create({ data: { domain: `supplier-${n}.myshopify.com` } });
+  const retailer = await tdb.db.shop.create({ data: { domain: `retailer-${n}.myshopify.com` } });
+  const p = await tdb.db.partnership.create({
+    data: { supplierShopId: supplier.id, retailerShopId: retailer.id, invitedByShopId: supplier.id, status: 'ACTIVE' },
+  });
+  return { supplier, retailer, partnershipId: p.id };
+}
+
+const tinyBackoff = { attempts: 3, backoff: { type: 'exponential', delay: 10, jitter: 0.5 } };
+
+describe('when a platform stays unavailable', () => {
+  it('retries until the attempts run out, then dead-letters the job once and alerts the shop', async () => {
+    const { supplier, partnershipId } = await partnership();
+    let calls = 0;
+    work({ 'inventory.push': async () => { calls += 1; throw Unavailable('Shopify answered 503'); } }, ['inventory.push']);
+
+    const { jobId } = await enqueue(queues, 'inventory.push', { shopId: supplier.id, partnershipId, trigger: 'schedule' }, tinyBackoff);
+    await until(async () => (await queues.get('inventory.push').getJob(jobId))?.isFailed());
+
+    expect(calls).toBe(3);
+    const dead = await tdb.db.deadLetter.findMany({ where: { queue: 'inventory.push', jobId } });
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ name: 'inventory.push', error: 'unavailable: Shopify answered 503', attempts: 3, data: { shopId: supplier.id, partnershipId } });
+    const alert = await tdb.db.alert.findUniqueOrThrow({ where: { shopId_key: { shopId: supplier.id, key: `inventory-push-failed_${partnershipId}` } } });
+    expect(alert).toMatchObject({ title: 'Inventory push stopped', message: 'Shopify answered 503', severity: 'WARNING', resolvedAt: null });
+    const run = await tdb.db.syncRun.findFirstOrThrow({ where: { jobId } });
+    expect(run.status).toBe('FAILED');
+    expect((run.errors as unknown[]).length).toBe(3);
+  });
+});
+
+describe('when the platform rejects the input', () => {
+  it('gives up after one attempt with an alert naming the problem and a dead letter', async () => {
+    const { supplier, partnershipId } = await partnership();
+    let calls = 0;
+    work(
+      {
+        'catalog.sync': async () => {
+          calls += 1;
+          throw Invalid('Shopify rejected product "Oak Chair": title is too long', undefined, { merchantMessage: 'Shopify rejected product "Oak Chair": title is too long. Shorten it, then press Retry.' });
+        },
+      },
+      ['catalog.sync'],
+    );
+
+    const { jobId, syncRunId } = await requestManualRun(tdb.db, queues, { queue: 'catalog.sync', shopId: supplier.id, partnershipId });
+    await until(async () => (await queues.get('catalog.sync').getJob(jobId))?.isFailed());
+
+    expect(calls).toBe(1);
+    const dead = await tdb.db.deadLetter.findMany({ where: { queue: 'catalog.sync', jobId } });
+    expect(dead).toHaveLength(1);
+    expect(dead[0].error).toBe('invalid: Shopify rejected product "Oak Chair": title is too long. Shorten it, then press Retry.');
+    const alerts = await tdb.db.alert.findMany({ where: { shopId: supplier.id } });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ key: `catalog-sync-failed_${partnershipId}`, fix: 'Correct the data named above, then press Retry in Activity.' });
+    expect(await tdb.db.syncRun.findUniqueOrThrow({ where: { id: syncRunId } })).toMatchObject({ status: 'FAILED', trigger: 'manual', mode: 'PARTIAL' });
+  });
+});
+
+describe('when no handler is wired for a job', () => {
+  it('fails clearly with capability_missing instead of succeeding', async () => {
+    const { supplier } = await partnership();
+    work({}, ['oversell']);
+    const { jobId } = await enqueue(queues, 'oversell', { shopId: supplier.id, orderId: 'gid://shopify/Order/1001' });
+    expect(jobId).toBe(`oversell_${supplier.id}_gid---shopify-Order-1001`);
+    await until(async () => (await queues.get('oversell').getJob(jobId))?.isFailed());
+    const dead = await tdb.db.deadLetter.findUniqueOrThrow({ where: { queue_jobId: { queue: 'oversell', jobId } } });
+    expect(dead.error).toBe('capability_missing: Tandem cannot run oversell yet: this part of the sync engine is not installed.');
+  });
+});
+
+describe('when the platform says to slow down', () => {
+  it('delays the job by retryAfterMs without spending an attempt, then succeeds', async () => {
+    const { supplier, partnershipId } = await partnership();
+    const calledAt: number[] = [];
+    work(
+      {
+        'orders.pull': async () => {
+          calledAt.push(Date.now());
+          if (calledAt.length === 1) throw RateLimited(400);
+          return { counts: { forwarded: 2 } };
+        },
+      },
+      ['orders.pull'],
+    );
+
+    // One attempt only: a rate limit that burnt it would fail the job.
+    const { jobId } = await enqueue(queues, 'orders.pull', { shopId: supplier.id, partnershipId, trigger: 'schedule' }, { attempts: 1 });
+    const queue = queues.get('orders.pull');
+    await until(async () => (await queue.getJob(jobId))?.isDelayed());
+    expect(await tdb.db.deadLetter.count({ where: { jobId } })).toBe(0);
+
+    await until(async () => (await queue.getJob(jobId))?.isCompleted());
+    expect(calledAt).toHaveLength(2);
+    expect(calledAt[1] - calledAt[0]).toBeGreaterThanOrEqual(400);
+    const job = await queue.getJob(jobId);
+    expect(job?.returnvalue).toEqual({ counts: { forwarded: 2 } });
+    const run = await tdb.db.syncRun.findFirstOrThrow({ where: { jobId } });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', counts: { forwarded: 2 } });
+    expect(run.errors).toEqual([expect.objectContaining({ code: 'rate_limited' })]);
+  });
+});
+
+describe('when the merchant presses Sync now twice while the first run waits', () => {
+  it('runs once and both presses point at the same SyncRun', async () => {
+    const { supplier, partnershipId } = await partnership();
+    const first = await requestManualRun(tdb.db, queues, { queue: 'catalog.sync', shopId: supplier.id, partnershipId }, 1_000);
+    const second = await requestManualRun(tdb.db, queues, { queue: 'catalog.sync', shopId: supplier.id, partnershipId }, 2_000);
+    expect(second).toEqual(first);
+    expect(await tdb.db.syncRun.count({ where: { partnershipId } })).toBe(1);
+    let calls = 0;
+    work({ 'catalog.sync': async () => { calls += 1; } }, ['catalog.sync']);
+    await until(async () => (await queues.get('catalog.sync').getJob(first.jobId))?.isCompleted());
+    expect(calls).toBe(1);
+  });
+});
+
+describe('when a sync run reports progress', () => {
+  it('shows the progress on the SyncRun row while it runs, then the counts and API calls', async () => {
+    const { supplier, partnershipId } = await partnership();
+    let finish!: () => void;
+    const halfway = new Promise<void>((r) => (finish = r));
+    work(
+      {
+        'inventory.push': async (_payload, ctx) => {
+          await ctx.progress(3, 10, 'listings');
+          await halfway;
+          await ctx.progress(10, 10, 'listings');
+          return { counts: { updated: 10 }, apiCalls: 4, costPoints: 40 };
+        },
+      },
+      ['inventory.push'],
+    );
+
+    const { jobId, syncRunId } = await requestManualRun(tdb.db, queues, { queue: 'inventory.push', shopId: supplier.id, partnershipId });
+    setTimeout(() => finish(), 10_000); // never leave the worker hanging if an assertion fails
+    const during = await until(async () => {
+      const run = await tdb.db.syncRun.findUniqueOrThrow({ where: { id: syncRunId } });
+      return run.progressDone === 3 && run;
+    });
+    expect(during).toMatchObject({ status: 'RUNNING', progressDone: 3, progressTotal: 10, jobId });
+    expect((await queues.get('inventory.push').getJob(jobId))?.progress).toEqual({ phase: 'listings', done: 3, total: 10 });
+
+    finish();
+    const after = await until(async () => {
+      const run = await tdb.db.syncRun.findUniqueOrThrow({ where: { id: syncRunId } });
+      return run.status === 'SUCCEEDED' && run;
+    });
+    expect(after).toMatchObject({ progressDone: 10, progressTotal: 10, counts: { updated: 10 }, apiCalls: 4, costPoints: 40, trigger: 'manual' });
+    expect(after.finishedAt!.getTime()).toBeGreaterThanOrEqual(after.startedAt!.getTime());
+  });
+});

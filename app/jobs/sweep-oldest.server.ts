@@ -1,0 +1,21 @@
+// sweep.oldest (several times a day): re-reads the N least recently synced items, catching drift
+// that no webhook or cursor reported.
+import { z } from 'zod';
+import { Id, defineJob, jobIdOf, retrying } from './job-definition.server.ts';
+
+export const SweepOldestPayload = z.object({
+  shopId: Id,
+  limit: z.number().int().positive().max(5000).default(250),
+  trigger: z.literal('sweep').default('sweep'),
+});
+
+export const sweepOldest = defineJob({
+  queue: 'sweep.oldest',
+  title: 'Oldest-items sweep',
+  payload: SweepOldestPayload,
+  options: retrying(3, 60_000),
+  jobId: (p) => jobIdOf('sweep-oldest', p.shopId),
+  shopId: (p) => p.shopId,
+  subject: (p) => p.shopId,
+  syncRun: { kind: 'sweep.oldest', shopId: (p) => p.shopId, trigger: (p) => p.trigger, mode: () => 'PARTIAL' },
+});

@@ -1,0 +1,78 @@
+// One BullMQ worker per queue, each running its job definition through run-job's processor with
+// the handler the engine provides. Oversell gets the most concurrency and no shop slot, so it
+// is never queued behind a shop's long catalog sync.
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { Db } from '../db.server.ts';
+import { jobDefinitions, type JobHandlers } from './definitions.server.ts';
+import type { JobDefinition, JobHandler } from './job-definition.server.ts';
+import { deadLetterOnce } from './job-failures.server.ts';
+import { QUEUE_NAMES, type QueueName, type RedisTarget } from './queues.server.ts';
+import { jobProcessor } from './run-job.server.ts';
+import { RedisSemaphore } from './semaphore.server.ts';
+
+export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
+  oversell: 20,
+  'orders.pull': 4,
+  'fulfillments.push': 4,
+  'catalog.sync': 2,
+  'inventory.push': 4,
+  'nightly.full': 2,
+  'sweep.oldest': 2,
+  'invoices.post': 4,
+  'billing.daily': 1,
+};
+
+/** Queues whose jobs are real-time or shop-less: they never wait for a shop slot. */
+const WITHOUT_SHOP_SLOT: ReadonlySet<QueueName> = new Set(['oversell', 'billing.daily']);
+
+export interface WorkerOptions {
+  db: Db;
+  redis: RedisTarget;
+  handlers: JobHandlers;
+  /** Only these queues (default: all). */
+  queues?: readonly QueueName[];
+  concurrency?: Partial<Record<QueueName, number>>;
+  /** Non-oversell jobs of one shop running at once across every worker (0: no limit). */
+  perShopConcurrency?: number;
+  /** Passed to run-job: delay before a job whose shop has no free slot tries again. */
+  slotRetryMs?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Waits for active jobs to finish, then stops. */
+  close(): Promise<void>;
+}
+
+export function startWorkers(options: WorkerOptions): RunningWorkers {
+  const { db, redis, handlers, perShopConcurrency = 2 } = options;
+  const shopSlots = (shopId: string) => new RedisSemaphore(redis.connection, `${redis.prefix}:shop-slots:{${shopId}}`, perShopConcurrency, 5 * 60_000);
+  const workers = (options.queues ?? QUEUE_NAMES).map((queue) => {
+    const definition = jobDefinitions[queue] as JobDefinition;
+    const handler = handlers[queue] as JobHandler<unknown> | undefined;
+    const fair = perShopConcurrency > 0 && !WITHOUT_SHOP_SLOT.has(queue);
+    const processor = jobProcessor(definition, handler, { db, shopSlots: fair ? shopSlots : undefined, slotRetryMs: options.slotRetryMs });
+    const worker = new Worker(queue, processor, {
+      connection: redis.connection as ConnectionOptions,
+      prefix: redis.prefix,
+      concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
+    });
+    // Safety net for failures the processor never saw (a job stalled too often, a lost lock).
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = err?.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (!final) return;
+      deadLetterOnce(db, { queue, jobId: job.id ?? 'unknown', name: job.name, data: job.data, error: err?.message ?? 'failed', attempts: job.attemptsMade }).catch((e) =>
+        console.error(`Could not record dead job ${queue}/${job.id}`, e),
+      );
+    });
+    worker.on('error', (err) => console.error(`Worker ${queue}:`, err));
+    return worker;
+  });
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
