@@ -74,7 +74,7 @@ export function confirmPaymentIntent(ctx: PaymentContext, pi: Stripe.PaymentInte
 
 /** Pays an open invoice with `paymentMethod`, the invoice's default or the customer's default. */
 export function payInvoice(ctx: PaymentContext, invoice: Stripe.Invoice, paymentMethod: string | undefined, paidOutOfBand: boolean) {
-  if (invoice.status === 'paid') throw invalidState('Invoice is already paid', 'invoice_already_paid');
+  if (invoice.status === 'paid') throw invalidState('Invoice is already paid');
   if (invoice.status !== 'open') {
     throw invalidState(`You can only pay an invoice that is open. This invoice is ${invoice.status}.`, 'invoice_not_editable');
   }
@@ -89,7 +89,6 @@ export function payInvoice(ctx: PaymentContext, invoice: Stripe.Invoice, payment
     if (!chosen) {
       throw invalidState(
         'This customer has no attached payment source or default payment method. Please consider adding a default payment method.',
-        'invoice_no_payment_method_types',
       );
     }
     const pm = resolvePaymentMethod(ctx, chosen, customerId);

@@ -215,7 +215,11 @@ export function registerStripeApi(app: Express, state: StripeState, clock: SimCl
       out = result.body;
       for (const path of [...asList(body.expand), ...asList((req.query as Params).expand)]) out = expandPath(account, out, path.split('.'));
     } catch (err) {
-      if (!(err instanceof StripeApiError)) throw err;
+      if (!(err instanceof StripeApiError)) {
+        // A simulator bug must not leave the key "in progress" forever.
+        if (record) account.idempotency.delete(record.key);
+        throw err;
+      }
       status = err.status;
       out = { error: err.body };
       saved = err.saved;

@@ -229,7 +229,11 @@ export function registerXeroAccounting(app: Express, state: XeroState, clock: Si
       status = result.status ?? 200;
       out = result.body;
     } catch (err) {
-      if (!(err instanceof XeroApiError)) throw err;
+      if (!(err instanceof XeroApiError)) {
+        // A simulator bug must not leave the key "in progress" forever.
+        if (record) tenant.idempotency.delete(record.key);
+        throw err;
+      }
       status = err.status;
       out = err.body;
     }
