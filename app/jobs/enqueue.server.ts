@@ -12,7 +12,8 @@ import { recordQueuedRun } from './sync-run.server.ts';
 export const MANUAL_PRIORITY = 1;
 export const SCHEDULED_PRIORITY = 10;
 
-export type ManualQueue = 'catalog.sync' | 'inventory.push';
+export const MANUAL_QUEUES = ['catalog.sync', 'inventory.push'] as const;
+export type ManualQueue = (typeof MANUAL_QUEUES)[number];
 export type EventQueue = Exclude<QueueName, 'billing.daily'>;
 
 export interface ManualRunRequest {
@@ -30,6 +31,8 @@ export interface ManualRunRequest {
  */
 export async function requestManualRun(db: Db, queues: Queues, request: ManualRunRequest, now = Date.now()) {
   const { queue, shopId, partnershipId, variantIds } = request;
+  // Types already say so; this guards callers that pass a string from a form.
+  if (!(MANUAL_QUEUES as readonly string[]).includes(queue)) throw new Error(`${queue} cannot be run by hand`);
   const base = { shopId, partnershipId, trigger: 'manual' as const, requestedAt: now, variantIds };
   const input = queue === 'catalog.sync' ? { ...base, mode: request.mode ?? 'PARTIAL' } : base;
   const definition = jobDefinitions[queue] as JobDefinition;
@@ -52,6 +55,7 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
 
 /** A webhook's job (oversell on orders/create, invoices.post on order): id from the work. */
 export async function enqueue<Q extends EventQueue>(queues: Queues, queue: Q, input: JobInputs[Q], options: JobsOptions = {}) {
+  if ((queue as QueueName) === 'billing.daily') throw new Error('billing.daily runs from its daily schedule only');
   return addJob(queues, queue, input, options);
 }
 

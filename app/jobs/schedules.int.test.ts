@@ -1,0 +1,141 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
+import { enqueue, requestManualRun } from './enqueue.server.ts';
+import { openQueues, type Queues } from './queues.server.ts';
+import { removeSchedulesForShop, schedulerId, syncBillingSchedule, syncSchedulesForShop } from './schedules.server.ts';
+import { startWorkers } from './worker.server.ts';
+
+let tdb: TestDatabase;
+let redis: Redis;
+let prefix: string;
+let queues: Queues;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase('jobs_sched');
+  redis = testRedis();
+  prefix = uniquePrefix('jobs-sched');
+  queues = openQueues({ connection: redis, prefix });
+});
+
+afterAll(async () => {
+  await queues.close();
+  await deletePrefix(redis, prefix);
+  await redis.quit();
+  await tdb.drop();
+});
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+// The session runs in late 2026, so the daylight-saving changes tested are those of 2027
+// (BullMQ never schedules before "now"). Expected instants: 02:00 local, read from a calendar.
+describe('when the nightly full sync crosses a daylight-saving change', () => {
+  it.each([
+    {
+      zone: 'America/New_York',
+      change: 'clocks go forward on 14 March (02:00 does not exist that night: it runs at 03:00 EDT)',
+      startDate: '2027-03-12T12:00:00Z',
+      runs: ['2027-03-13T07:00:00.000Z', '2027-03-14T07:00:00.000Z', '2027-03-15T06:00:00.000Z'],
+    },
+    {
+      zone: 'Europe/London',
+      change: 'clocks go forward on 28 March',
+      startDate: '2027-03-26T12:00:00Z',
+      runs: ['2027-03-27T02:00:00.000Z', '2027-03-28T01:00:00.000Z', '2027-03-29T01:00:00.000Z'],
+    },
+    {
+      zone: 'America/New_York',
+      change: 'clocks go back on 7 November',
+      startDate: '2027-11-05T12:00:00Z',
+      runs: ['2027-11-06T06:00:00.000Z', '2027-11-07T07:00:00.000Z', '2027-11-08T07:00:00.000Z'],
+    },
+    {
+      zone: 'Europe/London',
+      change: 'clocks go back on 31 October',
+      startDate: '2027-10-29T12:00:00Z',
+      runs: ['2027-10-30T01:00:00.000Z', '2027-10-31T02:00:00.000Z', '2027-11-01T02:00:00.000Z'],
+    },
+  ])('runs at 02:00 local in $zone when $change', async ({ zone, startDate, runs }) => {
+    const shop = await tdb.db.shop.create({ data: { domain: `${zone.replace('/', '-').toLowerCase()}-${Math.random().toString(36).slice(2, 8)}.myshopify.com`, timezone: zone } });
+    await syncSchedulesForShop(tdb.db, queues, shop, { startDate: new Date(startDate) });
+    const queue = queues.get('nightly.full');
+    const id = schedulerId('nightly.full', shop.id);
+    expect(id).toBe(`nightly-full_${shop.id}`);
+
+    const seen: string[] = [];
+    const ran: string[] = [];
+    const worker = startWorkers({
+      db: tdb.db,
+      redis: { connection: redis, prefix },
+      handlers: { 'nightly.full': async (payload) => void ran.push(payload.shopId) },
+      queues: ['nightly.full'],
+      perShopConcurrency: 0,
+    });
+    try {
+      for (let i = 0; i < runs.length; i++) {
+        const scheduler = await queue.getJobScheduler(id);
+        expect(scheduler).toMatchObject({ pattern: '0 0 2 * * *', tz: zone });
+        seen.push(iso(scheduler?.next)!);
+        // The scheduler's waiting job is due at the same instant.
+        const [job] = (await queue.getDelayed()).filter((j) => j.repeatJobKey === id);
+        expect(iso(job.timestamp + job.delay)).toBe(seen[i]);
+        // Run it now: BullMQ then schedules the following night from this run's due time.
+        await job.promote();
+        await until(async () => ran.length === i + 1);
+        await until(async () => (await queue.getJobScheduler(id))?.next !== scheduler?.next);
+      }
+    } finally {
+      await worker.close();
+    }
+    expect(seen).toEqual(runs);
+    expect(ran).toEqual([shop.id, shop.id, shop.id]);
+  });
+});
+
+describe('when schedules are synced for a shop', () => {
+  it('upserts the same schedulers however often it runs, and removes them all on uninstall', async () => {
+    const supplier = await tdb.db.shop.create({ data: { domain: 'sched-supplier.myshopify.com', timezone: 'Australia/Sydney' } });
+    const retailer = await tdb.db.shop.create({ data: { domain: 'sched-retailer.myshopify.com' } });
+    const p = await tdb.db.partnership.create({ data: { supplierShopId: supplier.id, retailerShopId: retailer.id, invitedByShopId: supplier.id, status: 'ACTIVE' } });
+
+    await syncSchedulesForShop(tdb.db, queues, supplier);
+    await syncSchedulesForShop(tdb.db, queues, supplier);
+
+    for (const q of ['orders.pull', 'fulfillments.push', 'catalog.sync', 'inventory.push'] as const) {
+      const s = await queues.get(q).getJobScheduler(schedulerId(q, p.id));
+      expect(s?.template?.data).toMatchObject({ partnershipId: p.id, shopId: q === 'orders.pull' ? retailer.id : supplier.id, trigger: 'schedule' });
+      expect((await queues.get(q).getDelayed()).filter((j) => j.repeatJobKey === schedulerId(q, p.id))).toHaveLength(1);
+    }
+    expect((await queues.get('catalog.sync').getJobScheduler(schedulerId('catalog.sync', p.id)))?.pattern).toMatch(/^0 \d+ \*\/8 \* \* \*$/);
+    expect(await queues.get('nightly.full').getJobScheduler(`nightly-full_${supplier.id}`)).toMatchObject({ tz: 'Australia/Sydney' });
+
+    await tdb.db.shop.update({ where: { id: supplier.id }, data: { uninstalledAt: new Date() } });
+    await syncSchedulesForShop(tdb.db, queues, supplier);
+    expect(await queues.get('nightly.full').getJobScheduler(`nightly-full_${supplier.id}`)).toBeUndefined();
+    expect(await queues.get('sweep.oldest').getJobScheduler(`sweep-oldest_${supplier.id}`)).toBeUndefined();
+    expect(await queues.get('catalog.sync').getJobScheduler(schedulerId('catalog.sync', p.id))).toBeUndefined();
+
+    await removeSchedulesForShop(tdb.db, queues, supplier.id);
+    expect(await queues.get('orders.pull').getJobScheduler(schedulerId('orders.pull', p.id))).toBeUndefined();
+  });
+});
+
+describe('when billing is scheduled', () => {
+  it('runs once a day from its schedule and cannot be started by hand', async () => {
+    await syncBillingSchedule(queues);
+    expect(await queues.get('billing.daily').getJobScheduler('billing-daily')).toMatchObject({ pattern: '0 15 0 * * *', tz: 'UTC' });
+    await expect(requestManualRun(tdb.db, queues, { queue: 'billing.daily' as 'catalog.sync', shopId: 's', partnershipId: 'p' })).rejects.toThrow('billing.daily cannot be run by hand');
+    await expect(enqueue(queues, 'billing.daily' as 'oversell', { shopId: 's', orderId: 'o' })).rejects.toThrow('billing.daily runs from its daily schedule only');
+  });
+});
