@@ -142,6 +142,38 @@ describe('when the official xero-node client is pointed at the simulator', () =>
   });
 });
 
+describe('when a sale moves tracked stock', () => {
+  it('takes QuantityOnHand down on approval, puts it back on void, and ignores writes to it', async () => {
+    const xero = await officialClient();
+    xero.setTokenSet(sim.connect());
+    const api = xero.accountingApi;
+    const { body: contacts } = await api.createContacts(sim.tenantId, { contacts: [{ name: 'Corner Store' }] });
+    await api.createItems(sim.tenantId, {
+      items: [{ code: 'SKU-RED-M', name: 'Red tee', isTrackedAsInventory: true, inventoryAssetAccountCode: '630', quantityOnHand: 99, salesDetails: { unitPrice: 10 } }],
+    });
+    const onHand = async () => (await api.getItem(sim.tenantId, 'SKU-RED-M')).body.items?.[0].quantityOnHand;
+    expect(await onHand()).toBe(0);
+    const { body } = await api.createInvoices(sim.tenantId, { invoices: [invoiceFor(contacts.contacts?.[0].contactID as string, { lineItems: [{ itemCode: 'SKU-RED-M', quantity: 3 }] })] });
+    expect(await onHand()).toBe(-3);
+    const invoiceId = body.invoices?.[0].invoiceID as string;
+    const voided = await api.updateInvoice(sim.tenantId, invoiceId, { invoices: [{ status: Invoice.StatusEnum.VOIDED } as Invoice] });
+    expect(voided.body.invoices?.[0]).toMatchObject({ status: Invoice.StatusEnum.VOIDED, amountDue: 0 });
+    expect(await onHand()).toBe(0);
+  });
+
+  it('refuses to reopen a voided invoice', async () => {
+    const { access_token: token } = sim.connect();
+    const contact = await api('/Contacts', { method: 'PUT', token, body: { Contacts: [{ Name: 'Corner Store' }] } });
+    const contactId = (contact.body.Contacts as { ContactID: string }[])[0].ContactID;
+    const created = await api('/Invoices', { method: 'PUT', token, body: { Invoices: [{ Type: 'ACCREC', Contact: { ContactID: contactId }, Status: 'AUTHORISED', LineItems: [{ Description: 'Fee', Quantity: 1, UnitAmount: 5 }] }] } });
+    const id = (created.body.Invoices as { InvoiceID: string }[])[0].InvoiceID;
+    expect((await api(`/Invoices/${id}`, { method: 'POST', token, body: { Invoices: [{ Status: 'VOIDED' }] } })).status).toBe(200);
+    const reopened = await api(`/Invoices/${id}`, { method: 'POST', token, body: { Invoices: [{ Status: 'AUTHORISED' }] } });
+    expect(reopened.status).toBe(400);
+    expect(JSON.stringify(reopened.body.Elements)).toContain('Invoice not of valid status for modification');
+  });
+});
+
 describe('when items break Xero’s limits', () => {
   it.each([
     ['a code longer than 30 characters', { Code: 'X'.repeat(31), Name: 'Ok' }, 'too long: item codes must be 30 characters or fewer'],
