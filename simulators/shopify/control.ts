@@ -7,7 +7,7 @@ import { gid } from './ids.ts';
 import { issueOfflineToken, mintSessionToken, revokeTokens } from './oauth.ts';
 import { createOrder } from './orders.ts';
 import { shopPayload } from './payloads.ts';
-import { quantityOf } from './resolvers/inventory-math.ts';
+import { levelsOfItem, quantityOf } from './resolvers/inventory-math.ts';
 import { findOrCreateCustomerRecord } from './customers.ts';
 import { API_VERSION } from './schema.ts';
 import { resetState, type AddressRecord, type AppConfig, type BucketConfig, type PlanName, type ShopRecord, type WebhookSubscription } from './state.ts';
@@ -150,7 +150,7 @@ export class ShopifyControl {
   }
 
   private levelsOf(shop: ShopRecord, itemId: number) {
-    return [...shop.levels.values()].filter((l) => l.itemId === itemId);
+    return levelsOfItem(shop, itemId);
   }
 
   inventoryBySku(domain: string, sku: string): InventoryRow[] {

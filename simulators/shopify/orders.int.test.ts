@@ -145,6 +145,16 @@ describe('when the app creates an order and fulfils it in parts', () => {
     expect(receiver.received.filter((r) => r.headers['x-shopify-topic'] === 'fulfillments/create').map((r) => JSON.parse(r.body).tracking_number)).toEqual(['1Z001', 'D002']);
   });
 
+  it('overwrites tags and note with orderUpdate and removes a tag with tagsRemove, firing orders/updated', async () => {
+    const order = sim.placeOrder(SHOP, { lineItems: [{ sku: 'LAMP-1', quantity: 1 }], tags: ['a'] });
+    await gql('mutation($input: OrderInput!) { orderUpdate(input: $input) { userErrors { message } } }', { input: { id: order.id, tags: ['tandem', 'po-1'], note: 'forwarded' } });
+    await gql('mutation($id: ID!) { tagsRemove(id: $id, tags: ["po-1"]) { userErrors { message } } }', { id: order.id });
+    const res = await gql('query($id: ID!) { order(id: $id) { tags note } }', { id: order.id });
+    expect(res.body.data).toEqual({ order: { tags: ['tandem'], note: 'forwarded' } });
+    await sim.drainWebhooks();
+    expect(receiver.received.filter((r) => r.headers['x-shopify-topic'] === 'orders/updated').map((r) => JSON.parse(r.body).tags)).toEqual(['tandem, po-1', 'tandem']);
+  });
+
   it('finds orders updated since a time and customers by email', async () => {
     const since = sim.clock.now().toISOString();
     sim.clock.advance(1000);

@@ -1,6 +1,7 @@
 // REST-shaped webhook payloads (contracts/shopify/webhooks/*.json): snake_case, numeric ids plus
 // `admin_graphql_api_id`, money as strings. Only the fields the simulator has data for are filled.
 import { gid, inventoryLevelGid } from './ids.ts';
+import { availableOfItem } from './resolvers/inventory-math.ts';
 import type { AddressRecord, BulkOperationRecord, CustomerRecord, FulfillmentRecord, InventoryLevelRecord, OrderRecord, ProductRecord, ShopRecord } from './state.ts';
 
 const money = (n: number) => n.toFixed(2);
@@ -181,7 +182,7 @@ export function productPayload(shop: ShopRecord, p: ProductRecord) {
     published_scope: 'web',
     template_suffix: null,
     variants: variants.map((v) => {
-      const available = [...shop.levels.values()].filter((l) => l.itemId === v.inventoryItemId).reduce((s, l) => s + l.available, 0);
+      const available = availableOfItem(shop, v.inventoryItemId);
       return {
         id: v.id,
         admin_graphql_api_id: gid('ProductVariant', v.id),

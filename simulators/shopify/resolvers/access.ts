@@ -33,6 +33,7 @@ const WRITE: Record<string, string> = {
   inventorySetQuantities: 'write_inventory',
   inventoryAdjustQuantities: 'write_inventory',
   orderCreate: 'write_orders',
+  orderUpdate: 'write_orders',
   customerCreate: 'write_customers',
 };
 

@@ -1,6 +1,6 @@
 // Quantity names and how they relate (README "Inventory"): on_hand = available + committed;
 // the other states are not modelled and read as 0.
-import type { InventoryLevelRecord } from '../state.ts';
+import { levelKey, type InventoryLevelRecord, type ShopRecord } from '../state.ts';
 
 export const QUANTITY_NAMES = ['available', 'committed', 'on_hand', 'incoming', 'reserved', 'damaged', 'safety_stock', 'quality_control'] as const;
 
@@ -26,4 +26,18 @@ export function setQuantity(level: InventoryLevelRecord, name: 'available' | 'on
         { name: 'on_hand', delta },
         { name: 'available', delta },
       ];
+}
+
+/** An item's levels, looked up per location (a shop has few locations, many items). */
+export function levelsOfItem(shop: ShopRecord, itemId: number): InventoryLevelRecord[] {
+  const out: InventoryLevelRecord[] = [];
+  for (const loc of shop.locations) {
+    const level = shop.levels.get(levelKey(itemId, loc.id));
+    if (level) out.push(level);
+  }
+  return out;
+}
+
+export function availableOfItem(shop: ShopRecord, itemId: number): number {
+  return levelsOfItem(shop, itemId).reduce((sum, l) => sum + l.available, 0);
 }

@@ -68,12 +68,24 @@ function metafieldsSet(ctx: GqlContext, args: { metafields: MetafieldWrite[] }) 
 }
 
 function tagsAdd(ctx: GqlContext, args: { id: string; tags: string[] }) {
+  return changeTags(ctx, args, (record, tags) => {
+    for (const t of tags) if (!record.tags.includes(t)) record.tags.push(t);
+  });
+}
+
+function tagsRemove(ctx: GqlContext, args: { id: string; tags: string[] }) {
+  return changeTags(ctx, args, (record, tags) => {
+    record.tags = record.tags.filter((t) => !tags.includes(t));
+  });
+}
+
+function changeTags(ctx: GqlContext, args: { id: string; tags: string[] }, change: (record: { tags: string[] }, tags: string[]) => void) {
   const parsed = parseGid(args.id);
   const s = ctx.shop;
   const record = parsed?.type === 'Product' ? s.products.get(parsed.id) : parsed?.type === 'Order' ? s.orders.get(parsed.id) : parsed?.type === 'Customer' ? s.customers.get(parsed.id) : undefined;
   if (!parsed || !record) return { node: null, userErrors: [userError(['id'], 'Resource does not exist')] };
   const tags = args.tags.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
-  for (const t of tags) if (!record.tags.includes(t)) record.tags.push(t);
+  change(record, tags);
   record.updatedAt = nowIso(ctx.sim);
   if (parsed.type === 'Order') ctx.sim.webhooks.emit(s, 'orders/updated', orderPayload(s, s.orders.get(parsed.id)!), randomUUID());
   if (parsed.type === 'Product') touchProduct(ctx.sim, s, s.products.get(parsed.id)!);
@@ -109,6 +121,7 @@ export function metafieldMutations(ctx: GqlContext) {
   return {
     metafieldsSet: (args: { metafields: MetafieldWrite[] }) => metafieldsSet(ctx, args),
     tagsAdd: (args: { id: string; tags: string[] }) => tagsAdd(ctx, args),
+    tagsRemove: (args: { id: string; tags: string[] }) => tagsRemove(ctx, args),
     customerCreate: (args: { input: CustomerInput }) => customerCreate(ctx, args),
   };
 }

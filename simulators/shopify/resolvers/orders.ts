@@ -1,9 +1,11 @@
 // orderCreate (external reference via sourceIdentifier, tags, metafields) and fulfillmentCreate.
-import type { GqlContext } from '../context.ts';
+import { nowIso, type GqlContext } from '../context.ts';
+import { orderPayload } from '../payloads.ts';
 import { findOrCreateCustomerRecord } from '../customers.ts';
 import { idOf } from '../ids.ts';
 import { createFulfillment, createOrder, FulfillmentRefused, type FulfillmentRequest, type NewLineItem } from '../orders.ts';
 import type { AddressRecord } from '../state.ts';
+import { availableOfItem } from './inventory-math.ts';
 import { upsertMetafields, type MetafieldWrite } from './metafields.ts';
 import { userError, type UserErrorShape } from './user-errors.ts';
 import { fulfillmentView, orderView } from './views.ts';
@@ -51,7 +53,7 @@ function orderCreate(ctx: GqlContext, args: { order: OrderCreateInput; options?:
     for (const li of lineItems) {
       const v = li.variantId ? ctx.shop.variants.get(li.variantId) : undefined;
       if (!v || v.inventoryPolicy === 'CONTINUE') continue;
-      const available = [...ctx.shop.levels.values()].filter((l) => l.itemId === v.inventoryItemId).reduce((s, l) => s + l.available, 0);
+      const available = availableOfItem(ctx.shop, v.inventoryItemId);
       if (available < li.quantity) errors.push(userError(['options', 'inventoryBehaviour'], `Unable to reserve inventory for ${v.sku ?? v.title}: not enough stock.`, 'INVENTORY_CLAIM_FAILED'));
     }
   }
@@ -109,8 +111,42 @@ function fulfillmentCreateMutation(ctx: GqlContext, args: { fulfillment: { lineI
   }
 }
 
+interface OrderUpdateInput {
+  id: string;
+  email?: string | null;
+  phone?: string | null;
+  note?: string | null;
+  poNumber?: string | null;
+  tags?: string[] | null;
+  shippingAddress?: AddressRecord | null;
+  metafields?: { namespace?: string | null; key?: string | null; type?: string | null; value?: string | null }[] | null;
+}
+
+function orderUpdate(ctx: GqlContext, args: { input: OrderUpdateInput }) {
+  const input = args.input;
+  const order = ctx.shop.orders.get(idOf('Order', input.id) ?? -1);
+  if (!order) return { order: null, userErrors: [userError(['id'], 'Order does not exist')] };
+  if (input.email !== undefined) order.email = input.email;
+  if (input.phone !== undefined) order.phone = input.phone;
+  if (input.note !== undefined) order.note = input.note;
+  if (input.poNumber !== undefined) order.poNumber = input.poNumber;
+  // tags and shippingAddress overwrite the existing ones (schema, OrderInput).
+  if (input.tags) order.tags = [...input.tags];
+  if (input.shippingAddress) order.shippingAddress = { ...input.shippingAddress };
+  if (input.metafields?.length) {
+    upsertMetafields(
+      ctx,
+      input.metafields.map((m) => ({ ownerId: `gid://shopify/Order/${order.id}`, namespace: m.namespace ?? undefined, key: m.key ?? '', type: m.type ?? 'single_line_text_field', value: m.value ?? '' })),
+    );
+  }
+  order.updatedAt = nowIso(ctx.sim);
+  ctx.sim.webhooks.emit(ctx.shop, 'orders/updated', orderPayload(ctx.shop, order));
+  return { order: orderView(ctx, order), userErrors: [] };
+}
+
 export function orderMutations(ctx: GqlContext) {
   return {
+    orderUpdate: (args: { input: OrderUpdateInput }) => orderUpdate(ctx, args),
     orderCreate: (args: Parameters<typeof orderCreate>[1]) => orderCreate(ctx, args),
     fulfillmentCreate: (args: Parameters<typeof fulfillmentCreateMutation>[1]) => fulfillmentCreateMutation(ctx, args),
   };

@@ -22,7 +22,7 @@ import {
   type VariantRecord,
 } from '../state.ts';
 import { connection, type ConnectionArgs } from './connection.ts';
-import { quantityOf } from './inventory-math.ts';
+import { availableOfItem, levelsOfItem, quantityOf } from './inventory-math.ts';
 
 type Args = Record<string, unknown> & ConnectionArgs;
 
@@ -100,8 +100,8 @@ export function locationView(ctx: GqlContext, loc: LocationRecord) {
     addressVerified: true,
     fulfillsOnlineOrders: true,
     shipsInventory: true,
-    hasActiveInventory: levels().length > 0,
-    hasUnfulfilledOrders: [...ctx.shop.fulfillmentOrders.values()].some((f) => f.locationId === loc.id && f.status !== 'CLOSED'),
+    hasActiveInventory: () => levels().length > 0,
+    hasUnfulfilledOrders: () => [...ctx.shop.fulfillmentOrders.values()].some((f) => f.locationId === loc.id && f.status !== 'CLOSED'),
     isFulfillmentService: false,
     suggestedAddresses: [],
     createdAt: loc.createdAt,
@@ -153,7 +153,7 @@ export function inventoryLevelView(ctx: GqlContext, level: InventoryLevelRecord)
 
 export function inventoryItemView(ctx: GqlContext, item: InventoryItemRecord) {
   const variant = ctx.shop.variants.get(item.variantId);
-  const levels = () => [...ctx.shop.levels.values()].filter((l) => l.itemId === item.id);
+  const levels = () => levelsOfItem(ctx.shop, item.id);
   return {
     __typename: 'InventoryItem',
     id: gid('InventoryItem', item.id),
@@ -164,13 +164,13 @@ export function inventoryItemView(ctx: GqlContext, item: InventoryItemRecord) {
     requiresShipping: item.requiresShipping,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
-    duplicateSkuCount: variant?.sku ? [...ctx.shop.variants.values()].filter((v) => v.sku === variant.sku && v.id !== variant.id).length : 0,
+    duplicateSkuCount: () => (variant?.sku ? [...ctx.shop.variants.values()].filter((v) => v.sku === variant.sku && v.id !== variant.id).length : 0),
     countryCodeOfOrigin: null,
     provinceCodeOfOrigin: null,
     harmonizedSystemCode: null,
     unitCost: null,
     measurement: { __typename: 'InventoryItemMeasurement', id: gid('InventoryItemMeasurement', item.id), weight: { unit: 'KILOGRAMS', value: 0 } },
-    locationsCount: count(levels().length),
+    locationsCount: () => count(levels().length),
     variant: () => (variant ? variantView(ctx, variant) : null),
     variants: (args: Args) => connection(ctx, variant ? [variant] : [], args, (v) => variantView(ctx, v)),
     inventoryLevels: (args: Args) => connection(ctx, levelsWithIds(levels()), args, (l) => inventoryLevelView(ctx, l.level)),
@@ -185,7 +185,7 @@ export function inventoryItemView(ctx: GqlContext, item: InventoryItemRecord) {
 
 export function variantView(ctx: GqlContext, v: VariantRecord) {
   const product = ctx.shop.products.get(v.productId);
-  const available = [...ctx.shop.levels.values()].filter((l) => l.itemId === v.inventoryItemId).reduce((sum, l) => sum + l.available, 0);
+  const available = () => availableOfItem(ctx.shop, v.inventoryItemId);
   return {
     __typename: 'ProductVariant',
     id: gid('ProductVariant', v.id),
@@ -200,7 +200,7 @@ export function variantView(ctx: GqlContext, v: VariantRecord) {
     inventoryPolicy: v.inventoryPolicy,
     inventoryQuantity: available,
     sellableOnlineQuantity: available,
-    availableForSale: product?.status === 'ACTIVE' && (available > 0 || v.inventoryPolicy === 'CONTINUE'),
+    availableForSale: () => product?.status === 'ACTIVE' && (available() > 0 || v.inventoryPolicy === 'CONTINUE'),
     taxable: v.taxable,
     requiresComponents: false,
     showUnitPrice: false,
@@ -244,10 +244,10 @@ export function productView(ctx: GqlContext, p: ProductRecord) {
     isGiftCard: false,
     requiresSellingPlan: false,
     tracksInventory: true,
-    hasOnlyDefaultVariant: variants().length === 1 && variants()[0].title === 'Default Title',
-    hasOutOfStockVariants: variants().some((v) => quantityOf(firstLevel(ctx, v.inventoryItemId), 'available') <= 0),
+    hasOnlyDefaultVariant: () => variants().length === 1 && variants()[0].title === 'Default Title',
+    hasOutOfStockVariants: () => variants().some((v) => availableOfItem(ctx.shop, v.inventoryItemId) <= 0),
     hasVariantsThatRequiresComponents: false,
-    totalInventory: () => variants().reduce((sum, v) => sum + [...ctx.shop.levels.values()].filter((l) => l.itemId === v.inventoryItemId).reduce((s, l) => s + l.available, 0), 0),
+    totalInventory: () => variants().reduce((sum, v) => sum + availableOfItem(ctx.shop, v.inventoryItemId), 0),
     seo: { __typename: 'SEO', title: null, description: null },
     priceRangeV2: () => ({
       __typename: 'ProductPriceRangeV2',
@@ -271,10 +271,6 @@ export function productView(ctx: GqlContext, p: ProductRecord) {
     availablePublicationsCount: () => count(ctx.shop.publications.length),
     ...metafieldAccessors(ctx, gid('Product', p.id)),
   };
-}
-
-function firstLevel(ctx: GqlContext, itemId: number) {
-  return [...ctx.shop.levels.values()].find((l) => l.itemId === itemId);
 }
 
 export function publicationView(ctx: GqlContext, pub: PublicationRecord) {
@@ -356,7 +352,7 @@ export function orderTotal(o: OrderRecord) {
 export function lineItemView(ctx: GqlContext, order: OrderRecord, li: LineItemRecord) {
   const variant = li.variantId ? ctx.shop.variants.get(li.variantId) : undefined;
   const product = li.productId ? ctx.shop.products.get(li.productId) : undefined;
-  const fulfilled = [...ctx.shop.fulfillments.values()].filter((f) => f.orderId === order.id).flatMap((f) => f.lineItems).filter((x) => x.lineItemId === li.id).reduce((s, x) => s + x.quantity, 0);
+  const fulfilled = () => [...ctx.shop.fulfillments.values()].filter((f) => f.orderId === order.id).flatMap((f) => f.lineItems).filter((x) => x.lineItemId === li.id).reduce((s, x) => s + x.quantity, 0);
   const cur = order.currencyCode;
   return {
     __typename: 'LineItem',
@@ -368,8 +364,8 @@ export function lineItemView(ctx: GqlContext, order: OrderRecord, li: LineItemRe
     vendor: li.vendor,
     quantity: li.quantity,
     currentQuantity: li.quantity,
-    unfulfilledQuantity: li.quantity - fulfilled,
-    fulfillableQuantity: li.quantity - fulfilled,
+    unfulfilledQuantity: () => li.quantity - fulfilled(),
+    fulfillableQuantity: () => li.quantity - fulfilled(),
     nonFulfillableQuantity: 0,
     refundableQuantity: li.quantity,
     requiresShipping: true,
@@ -388,8 +384,8 @@ export function lineItemView(ctx: GqlContext, order: OrderRecord, li: LineItemRe
     discountedTotalSet: () => moneyBag(Number(li.price) * li.quantity, cur),
     priceAfterAllDiscountsBeforeTaxesSet: moneyBag(Number(li.price) * li.quantity, cur),
     totalDiscountSet: moneyBag(0, cur),
-    unfulfilledDiscountedTotalSet: moneyBag(Number(li.price) * (li.quantity - fulfilled), cur),
-    unfulfilledOriginalTotalSet: moneyBag(Number(li.price) * (li.quantity - fulfilled), cur),
+    unfulfilledDiscountedTotalSet: () => moneyBag(Number(li.price) * (li.quantity - fulfilled()), cur),
+    unfulfilledOriginalTotalSet: () => moneyBag(Number(li.price) * (li.quantity - fulfilled()), cur),
     variant: () => (variant ? variantView(ctx, variant) : null),
     product: () => (product ? productView(ctx, product) : null),
   };
