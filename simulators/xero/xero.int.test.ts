@@ -279,7 +279,7 @@ describe('when a tenant goes over its API limits', () => {
 
   it('answers 429 concurrent when more than five calls are in progress at once', async () => {
     const { access_token: token } = sim.connect();
-    sim.latency.ms = 150;
+    sim.latency.ms = 400;
     try {
       const results = await Promise.all(Array.from({ length: 6 }, () => api('/Contacts', { token })));
       const limited = results.filter((r) => r.status === 429);
