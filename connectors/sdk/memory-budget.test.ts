@@ -3,12 +3,14 @@ import { createMemoryBudget } from './memory-budget.ts';
 
 describe('when spending from a token bucket', () => {
   it('lets the capacity through at once, then paces at the refill rate', async () => {
-    const budget = createMemoryBudget({ kind: 'token-bucket', capacity: 10, refillPerSecond: 100, unit: 'cost', source: 'https://x.example' });
+    const budget = createMemoryBudget({ kind: 'token-bucket', capacity: 10, refillPerSecond: 10, unit: 'cost', source: 'https://x.example' });
     const started = Date.now();
     await budget.spend(10);
-    expect(Date.now() - started).toBeLessThan(20);
+    expect(Date.now() - started).toBeLessThan(50);
     const { waitedMs } = await budget.spend(5);
-    expect(waitedMs).toBeGreaterThanOrEqual(40);
+    // 5 units at 10/s = 500 ms, less what refilled while the test ran.
+    expect(waitedMs).toBeGreaterThanOrEqual(400);
+    expect(waitedMs).toBeLessThanOrEqual(560);
   });
 
   it('throws rate_limited instead of waiting past the caller’s cap', async () => {

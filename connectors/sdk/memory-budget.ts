@@ -5,6 +5,8 @@ import type { Budget, RateLimitPolicy } from './budget.ts';
 import { ConnectorError, RateLimited } from './errors.ts';
 import { sleep } from './http.ts';
 
+const REFUND_CHECK_MS = 20;
+
 export function createMemoryBudget(policy: RateLimitPolicy, now: () => number = Date.now): Budget {
   let available = policy.capacity;
   let windowStart = now();
@@ -42,8 +44,10 @@ export function createMemoryBudget(policy: RateLimitPolicy, now: () => number = 
     const need = Math.min(units, policy.capacity);
     for (let wait = waitFor(need); wait > 0; wait = waitFor(need)) {
       if (waitedMs + wait > maxWaitMs) throw RateLimited(wait, 'The connection’s rate-limit budget is spent');
-      await sleep(wait);
-      waitedMs += wait;
+      // Short naps: a refund from a call in flight may cover us long before the refill would.
+      const nap = Math.min(wait, REFUND_CHECK_MS);
+      await sleep(nap);
+      waitedMs += nap;
     }
     available -= units;
     today += units;

@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { describeConnectorConformance } from '../sdk/conformance.ts';
+import { memoryCredentials, requireCapability, silentLogger, type Connector, type Credentials } from '../sdk/connector.ts';
+import type { Budget } from '../sdk/budget.ts';
+import { unlimitedBudget } from '../sdk/budget.ts';
+import { createMemoryBudget } from '../sdk/memory-budget.ts';
+import type { ConnectorError } from '../sdk/errors.ts';
+import type { Sku } from '../sdk/types.ts';
+import shopify from './index.ts';
+import { signWebhookBody } from './webhooks.ts';
+
+const SHOP = 'supplier.myshopify.com';
+const sku = (s: string) => s as Sku;
+
+function connect(sim: ShopifySimulator, credentials: Credentials, budget: Budget = unlimitedBudget): Connector {
+  return shopify.create({ shop: SHOP, clientId: sim.app().clientId }, { budget, credentials: memoryCredentials(credentials), logger: silentLogger, baseUrlOverride: sim.url });
+}
+
+function seedCatalog(sim: ShopifySimulator, products: number) {
+  return sim.seedProducts(
+    SHOP,
+    Array.from({ length: products }, (_, i) => ({
+      title: `Product ${i + 1}`,
+      variants: [
+        { sku: `P${i + 1}-S`, price: '10.00', available: 5, selectedOptions: [{ name: 'Size', value: 'S' }] },
+        { sku: `P${i + 1}-M`, price: '12.00', available: 5, selectedOptions: [{ name: 'Size', value: 'M' }] },
+      ],
+      options: [{ name: 'Size', values: ['S', 'M'] }],
+    })),
+  );
+}
+
+describeConnectorConformance('Shopify', async () => {
+  const sim = await startShopifySimulator({ latencyMs: 0, shops: [{ domain: SHOP }] });
+  seedCatalog(sim, 20);
+  sim.seedProducts(SHOP, [{ title: 'Twin A', variants: [{ sku: 'TWIN', available: 1 }] }, { title: 'Twin B', variants: [{ sku: 'TWIN', available: 1 }] }]);
+  const token = sim.issueToken(SHOP).access_token;
+  const secret = sim.app().clientSecret;
+  return {
+    connector: connect(sim, { accessToken: token, webhookSecret: secret }),
+    fixtures: { knownSku: sku('P1-S'), duplicateSku: sku('TWIN'), minimumProducts: 22, newCustomerEmail: 'buyer@retail.example' },
+    signWebhook: (topic, body) => ({
+      'X-Shopify-Topic': topic,
+      'X-Shopify-Hmac-Sha256': signWebhookBody(body, secret),
+      'X-Shopify-Shop-Domain': SHOP,
+      'X-Shopify-Webhook-Id': 'conformance-1',
+    }),
+    sampleWebhook: { topic: 'orders/create', body: '{"id":1,"admin_graphql_api_id":"gid://shopify/Order/1"}' },
+    close: () => sim.close(),
+  };
+});
+
+describe('Shopify connector against the simulator', () => {
+  let sim: ShopifySimulator;
+  let token: string;
+
+  beforeAll(async () => {
+    sim = await startShopifySimulator({ latencyMs: 0 });
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => {
+    sim.reset();
+    sim.createShop({ domain: SHOP });
+    token = sim.issueToken(SHOP).access_token;
+  });
+
+  describe('when pulling the catalog incrementally', () => {
+    it('pages through every product, then returns only what changed since the checkpoint', async () => {
+      seedCatalog(sim, 20);
+      const connector = requireCapability(connect(sim, { accessToken: token }), 'products.read');
+      const pages: number[] = [];
+      let cursor: string | null = null;
+      const titles: string[] = [];
+      do {
+        const page = await connector.listChangedProducts({ cursor });
+        pages.push(page.items.length);
+        titles.push(...page.items.map((p) => p.title));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(pages).toEqual([8, 8, 4]);
+      expect(new Set(titles).size).toBe(20);
+
+      const checkpoint = new Date(Date.now() + 1_000);
+      sim.clock.advance(5_000);
+      const [product] = await Promise.all([requireCapability(connect(sim, { accessToken: token }), 'products.write')]);
+      const target = (await connector.findVariantsBySku([sku('P3-S')])).get(sku('P3-S'))![0];
+      await product.updateProduct(target.productExternalId, {
+        externalReference: 'ref-p3',
+        title: 'Product 3 renamed',
+        description: '',
+        options: [{ name: 'Size', values: ['S', 'M'] }],
+        variants: [
+          { sku: sku('P3-S'), selectedOptions: [{ name: 'Size', value: 'S' }], price: '11.00' },
+          { sku: sku('P3-M'), selectedOptions: [{ name: 'Size', value: 'M' }], price: '12.00' },
+        ],
+      });
+      const changed = await connector.listChangedProducts({ since: checkpoint });
+      expect(changed.items.map((p) => [p.title, p.variants.map((v) => `${v.sku}=${v.price}`)])).toEqual([['Product 3 renamed', ['P3-S=11.00', 'P3-M=12.00']]]);
+      expect(changed.nextCursor).toBeNull();
+    });
+
+    it('creates a new product as an unpublished draft carrying Tandem’s reference, once', async () => {
+      const writer = requireCapability(connect(sim, { accessToken: token }), 'products.write');
+      const input = {
+        externalReference: 'supplier.myshopify.com/gid://shopify/Product/77',
+        title: 'Linen apron',
+        description: '<p>Heavy linen</p>',
+        options: [{ name: 'Colour', values: ['Sand', 'Moss'] }],
+        variants: [
+          { sku: sku('APRON-SAND'), selectedOptions: [{ name: 'Colour', value: 'Sand' }], price: '24.00' },
+          { sku: sku('APRON-MOSS'), selectedOptions: [{ name: 'Colour', value: 'Moss' }], price: '24.00' },
+        ],
+      };
+      const first = await writer.createProduct(input);
+      const again = await writer.createProduct(input);
+      expect(again.externalId).toBe(first.externalId);
+      expect(first.externalReference).toBe(input.externalReference);
+      const stored = sim.products(SHOP);
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ title: 'Linen apron', status: 'DRAFT', publishedOn: [] });
+      expect(stored[0].variants.map((v) => v.sku)).toEqual(['APRON-SAND', 'APRON-MOSS']);
+    });
+  });
+
+  describe('when pushing stock for more variants than one call may carry', () => {
+    it('splits the writes into batches of 250 and every quantity reads back', async () => {
+      const products = sim.seedProducts(
+        SHOP,
+        Array.from({ length: 150 }, (_, i) => ({
+          title: `Bulk ${i}`,
+          options: [{ name: 'Size', values: ['S', 'M'] }],
+          variants: [
+            { sku: `B${i}-S`, available: 1, selectedOptions: [{ name: 'Size', value: 'S' }] },
+            { sku: `B${i}-M`, available: 1, selectedOptions: [{ name: 'Size', value: 'M' }] },
+          ],
+        })),
+      );
+      const variants = products.flatMap((p) => p.variants);
+      const connector = connect(sim, { accessToken: token });
+      const writes = variants.map((v, i) => ({ variant: { variantId: v.id, inventoryItemId: i % 2 ? v.inventoryItemId : null, sku: sku(v.sku!) }, quantity: i % 37 }));
+      const result = await requireCapability(connector, 'inventory.write').writeInventory(writes);
+      expect(result).toEqual({ written: 300, stale: [] });
+      expect(sim.calls(SHOP).counts.byRootField.inventorySetQuantities).toBe(2);
+      const levels = await requireCapability(connector, 'inventory.read').readInventory(writes.map((w) => w.variant));
+      expect(levels.map((l) => l.available)).toEqual(writes.map((w) => w.quantity));
+      expect(sim.inventoryBySku(SHOP, 'B5-M')[0].available).toBe(11 % 37);
+    });
+  });
+
+  describe('when the worker crashed after Shopify created the order but before Tandem recorded it', () => {
+    it('finds the earlier order by its reference instead of creating a second one', async () => {
+      seedCatalog(sim, 1);
+      const input = {
+        externalReference: 'tandem:retailer.myshopify.com:gid://shopify/Order/555',
+        currency: 'USD',
+        lineItems: [{ sku: sku('P1-M'), title: 'Product 1', quantity: 3, price: '12.00' }],
+        customer: { email: 'shop@retailer.example', accountId: null },
+        poNumber: '#1001',
+      };
+      const before = await requireCapability(connect(sim, { accessToken: token }), 'orders.write').createOrder(input);
+      // The crash: nothing recorded. A new worker, with a new connector, retries the job.
+      const after = await requireCapability(connect(sim, { accessToken: token }), 'orders.write').createOrder(input);
+      expect(after.externalId).toBe(before.externalId);
+      const orders = sim.orders(SHOP);
+      expect(orders).toHaveLength(1);
+      expect(orders[0]).toMatchObject({ sourceIdentifier: input.externalReference, tags: [`tandem-ref:${input.externalReference}`] });
+      expect(orders[0].metafields).toEqual([{ namespace: 'tandem', key: 'external_reference', type: 'single_line_text_field', value: input.externalReference }]);
+      expect(after.lineItems.map((l) => [l.sku, l.quantity, l.price])).toEqual([['P1-M', 3, '12.00']]);
+    });
+  });
+
+  describe('when a burst of calls meets a small cost bucket', () => {
+    it('paces the burst from the budget and throttleStatus so Shopify never answers THROTTLED', async () => {
+      seedCatalog(sim, 3);
+      sim.setPlan(SHOP, undefined, { maximumAvailable: 500, restoreRate: 100 });
+      const budget = createMemoryBudget({ kind: 'token-bucket', capacity: 500, refillPerSecond: 100, unit: 'cost', source: 'https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits' });
+      const connector = requireCapability(connect(sim, { accessToken: token }, budget), 'products.read');
+      const started = Date.now();
+      const pages = await Promise.all(Array.from({ length: 12 }, () => connector.listChangedVariants({})));
+      expect(pages.every((p) => p.items.length === 6)).toBe(true);
+      const { counts } = sim.calls(SHOP);
+      expect(counts.throttled).toBe(0);
+      expect(counts.total).toBe(12);
+      // Each call requests ~402 points and is charged ~26: after a few calls the 500-point bucket
+      // cannot cover a request, so the rest had to wait for refills at 100 points/s.
+      const charged = counts.costCharged;
+      expect(charged).toBeGreaterThan(100);
+      expect(Date.now() - started).toBeGreaterThan(((charged - (500 - 402)) / 100) * 1000 * 0.8);
+    });
+
+    it('waits per restoreRate and retries when Shopify throttles a call the budget let through', async () => {
+      seedCatalog(sim, 3);
+      sim.setPlan(SHOP, undefined, { maximumAvailable: 500, restoreRate: 100 });
+      const connector = requireCapability(connect(sim, { accessToken: token }), 'products.read');
+      const pages = await Promise.all(Array.from({ length: 12 }, () => connector.listChangedVariants({})));
+      expect(pages.every((p) => p.items.length === 6)).toBe(true);
+      const { counts } = sim.calls(SHOP);
+      expect(counts.throttled).toBeGreaterThan(0);
+      expect(counts.total - counts.throttled).toBe(12);
+    });
+  });
+
+  describe('when the access token is refused', () => {
+    it('throws auth_expired for a wrong token', async () => {
+      const connector = requireCapability(connect(sim, { accessToken: 'shpat_wrong' }), 'products.read');
+      const err = (await connector.listChangedVariants({}).catch((e: unknown) => e)) as ConnectorError;
+      expect(err.code).toBe('auth_expired');
+      expect(err.merchantMessage).toBe(`Shopify refused Tandem's access token for ${SHOP}. Open Tandem from that store's admin to reconnect it.`);
+      expect(JSON.stringify(err.toJSON())).not.toContain('shpat_wrong');
+    });
+
+    it('refreshes an expired offline token once, stores the new pair, and carries on', async () => {
+      seedCatalog(sim, 1);
+      const issued = sim.issueToken(SHOP, { expiring: true });
+      const credentials = memoryCredentials({ accessToken: issued.access_token, refreshToken: issued.refresh_token, apiSecret: sim.app().clientSecret });
+      const connector = shopify.create({ shop: SHOP, clientId: sim.app().clientId }, { budget: unlimitedBudget, credentials, logger: silentLogger, baseUrlOverride: sim.url });
+      sim.clock.advance(3_601_000);
+      const page = await requireCapability(connector, 'products.read').listChangedVariants({});
+      expect(page.items).toHaveLength(2);
+      const stored = await credentials.get();
+      expect(stored.accessToken).not.toBe(issued.access_token);
+      expect(stored.refreshToken).not.toBe(issued.refresh_token);
+    });
+  });
+});
