@@ -73,6 +73,16 @@ describe('when paging through 600 products', () => {
     expect(new Set(seen).size).toBe(600);
   });
 
+  it('orders by UPDATED_AT when asked, newest first with reverse', async () => {
+    const [p3] = sim.products(SHOP).filter((p) => p.title === 'Product 3');
+    sim.clock.advance(10_000);
+    await gql('mutation($id: ID!) { tagsAdd(id: $id, tags: ["recent"]) { userErrors { message } } }', { id: p3.id });
+    const res = await gql<{ products: { nodes: { title: string }[] } }>('{ products(first: 2, sortKey: UPDATED_AT, reverse: true) { nodes { title } } }');
+    expect(res.body.data!.products.nodes[0].title).toBe('Product 3');
+    const oldest = await gql<{ products: { nodes: { title: string }[] } }>('{ products(first: 1, sortKey: UPDATED_AT) { nodes { title } } }');
+    expect(oldest.body.data!.products.nodes[0].title).not.toBe('Product 3');
+  });
+
   it('refuses a page larger than 250', async () => {
     const res = await gql('{ products(first: 251) { nodes { id } } }');
     expect((res.body.errors as { message: string }[])[0].message).toMatch(/between 0 and 250/);

@@ -3,7 +3,7 @@ import type { GqlContext } from '../context.ts';
 import { parseGid } from '../ids.ts';
 import { matchesSearch, parseSearch, type Searchable } from '../search-query.ts';
 import type { CustomerRecord, OrderRecord, ProductRecord, VariantRecord } from '../state.ts';
-import { connection, type ConnectionArgs } from './connection.ts';
+import { connection, sortBy, type ConnectionArgs } from './connection.ts';
 import {
   bulkOperationView,
   customerView,
@@ -129,6 +129,7 @@ export function queryRoot(ctx: GqlContext) {
         filtered([...s.products.values()], args.query, (p) => productFields(ctx, p)),
         args,
         (p) => productView(ctx, p),
+        sortBy(args.sortKey),
       ),
     product: (args: { id: string }) => {
       const p = byGid('Product', s.products, args.id);
@@ -144,6 +145,7 @@ export function queryRoot(ctx: GqlContext) {
         filtered([...s.variants.values()], args.query, (v) => variantFields(ctx, v)),
         args,
         (v) => variantView(ctx, v),
+        sortBy(args.sortKey),
       ),
     productVariant: (args: { id: string }) => {
       const v = byGid('ProductVariant', s.variants, args.id);
@@ -170,6 +172,7 @@ export function queryRoot(ctx: GqlContext) {
         filtered([...s.orders.values()], args.query, (o) => orderFields(ctx, o)),
         args,
         (o) => orderView(ctx, o),
+        sortBy(args.sortKey),
       ),
     order: (args: { id: string }) => {
       const o = byGid('Order', s.orders, args.id);
@@ -181,6 +184,7 @@ export function queryRoot(ctx: GqlContext) {
         filtered([...s.customers.values()], args.query, customerFields),
         args,
         (c) => customerView(ctx, c),
+        sortBy(args.sortKey),
       ),
     customer: (args: { id: string }) => {
       const c = byGid('Customer', s.customers, args.id);

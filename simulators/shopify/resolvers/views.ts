@@ -21,7 +21,7 @@ import {
   type ShopRecord,
   type VariantRecord,
 } from '../state.ts';
-import { connection, type ConnectionArgs } from './connection.ts';
+import { connection, encodeCursor, type ConnectionArgs } from './connection.ts';
 import { availableOfItem, levelsOfItem, quantityOf } from './inventory-math.ts';
 
 type Args = Record<string, unknown> & ConnectionArgs;
@@ -207,7 +207,7 @@ export function variantView(ctx: GqlContext, v: VariantRecord) {
     selectedOptions: v.selectedOptions.map((o) => ({ __typename: 'SelectedOption', name: o.name, value: o.value, optionValue: { __typename: 'ProductOptionValue', id: gid('ProductOptionValue', v.id), name: o.value, hasVariants: true } })),
     createdAt: v.createdAt,
     updatedAt: v.updatedAt,
-    defaultCursor: Buffer.from(JSON.stringify({ last_id: v.id })).toString('base64'),
+    defaultCursor: encodeCursor(v.id),
     inventoryItem: () => {
       const item = ctx.shop.inventoryItems.get(v.inventoryItemId);
       return item ? inventoryItemView(ctx, item) : null;
