@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { startShopifySimulator } from './shopify/index.ts';
 import { startBigCommerceSimulator } from './bigcommerce/index.ts';
 import { startWooCommerceSimulator } from './woocommerce/index.ts';
+import { startLightspeedSimulator } from './lightspeed/index.ts';
 import { startXeroSimulator } from './xero/index.ts';
 import { startStripeSimulator } from './stripe/index.ts';
 
@@ -40,6 +41,16 @@ const starters: Record<string, Starter> = {
       vendor: 'woocommerce',
       url: sim.url,
       accounts: sites.map((s) => ({ api: sim.siteApi(s.id), consumerKey: s.consumerKey, consumerSecret: s.consumerSecret })),
+      close: () => sim.close(),
+    };
+  },
+  async lightspeed({ port, latencyMs, accounts }) {
+    const sim = await startLightspeedSimulator({ port, latencyMs });
+    const made = Array.from({ length: accounts }, () => sim.createRetailer());
+    return {
+      vendor: 'lightspeed',
+      url: sim.url,
+      accounts: made.map((m) => ({ api: sim.apiBase(m.retailer.domainPrefix), accessToken: m.accessToken, refreshToken: m.refreshToken })),
       close: () => sim.close(),
     };
   },
