@@ -9,6 +9,7 @@ import type {
   InventoryWrite,
   InventoryWriteResult,
   InvoiceInput,
+  Money,
   OrderCreateInput,
   Page,
   PostedInvoice,
@@ -78,6 +79,27 @@ export interface ProductWriter {
    * `externalId`. Never touches stock (inventory.write does) nor the published state.
    */
   updateProduct(externalId: string, input: ProductInput): Promise<TandemProduct>;
+  /**
+   * Called when a partner approves a listing: makes the product `externalId` (created as a draft
+   * by `createProduct`) active and visible in the partner's online store. Publishing a product
+   * that is already published is not an error. Optional until every products.write connector has
+   * it; the engine throws `capability_missing` when it is absent.
+   */
+  publishProduct?(externalId: string): Promise<void>;
+  /**
+   * Called by catalog.sync and inventory.push when only prices changed: sets each variant's price
+   * and compare-at price (null clears it), nothing else. The connector batches the writes to the
+   * platform's limits (Shopify: one call per product). Optional like `publishProduct`.
+   */
+  updateVariantPrices?(prices: VariantPriceWrite[]): Promise<void>;
+}
+
+/** One variant's new selling price, for `ProductWriter.updateVariantPrices`. */
+export interface VariantPriceWrite {
+  productExternalId: string;
+  variantExternalId: string;
+  price: Money;
+  compareAtPrice: Money | null;
 }
 
 export interface InventoryReader {

@@ -8,6 +8,7 @@ import { createCustomer, findCustomer } from './customers.ts';
 import { Location, readInventory, writeInventory } from './inventory.ts';
 import { manifest, type ShopifyConfig } from './manifest.ts';
 import { createFulfillment, createOrder, findOrderByReference, listChangedOrders, listFulfillments } from './orders.ts';
+import { Publishing } from './publishing.ts';
 import { verifyShopifyWebhook } from './webhooks.ts';
 
 export function createShopifyConnector(config: ShopifyConfig, deps: ConnectorDeps, client?: ShopifyClient): Connector {
@@ -23,6 +24,7 @@ export function createShopifyConnector(config: ShopifyConfig, deps: ConnectorDep
       clientId: config.clientId,
     });
   const location = new Location(shopify, config.locationId);
+  const publishing = new Publishing(shopify);
 
   return {
     id: manifest.id,
@@ -33,6 +35,8 @@ export function createShopifyConnector(config: ShopifyConfig, deps: ConnectorDep
     readFullCatalog: () => readFullCatalog(shopify, { fetch: deps.fetch }),
     createProduct: (input) => createProduct(shopify, input),
     updateProduct: (externalId, input) => updateProduct(shopify, externalId, input),
+    publishProduct: (externalId) => publishing.publishProduct(externalId),
+    updateVariantPrices: (prices) => publishing.updateVariantPrices(prices),
     readInventory: (refs) => readInventory(shopify, location, refs),
     writeInventory: (writes) => writeInventory(shopify, location, writes),
     listChangedOrders: (changed) => listChangedOrders(shopify, changed),
