@@ -204,3 +204,38 @@ describe('when a sync run reports progress', () => {
     expect(after.finishedAt!.getTime()).toBeGreaterThanOrEqual(after.startedAt!.getTime());
   });
 });
+
+describe('when one shop has many runs queued', () => {
+  it('runs one at a time for that shop while another shop’s run goes ahead', async () => {
+    const big = await partnership();
+    const small = await partnership();
+    const active = new Map<string, number>();
+    const most = new Map<string, number>();
+    const log: string[] = [];
+    const run = async (payload: { shopId: string; partnershipId: string }) => {
+      const now = (active.get(payload.shopId) ?? 0) + 1;
+      active.set(payload.shopId, now);
+      most.set(payload.shopId, Math.max(most.get(payload.shopId) ?? 0, now));
+      log.push(`start ${payload.shopId}`);
+      await new Promise((r) => setTimeout(r, 150));
+      active.set(payload.shopId, active.get(payload.shopId)! - 1);
+      log.push(`end ${payload.shopId}`);
+    };
+    work({ 'inventory.push': run, 'orders.pull': run }, ['inventory.push', 'orders.pull'], 1);
+
+    const ids = [];
+    for (let i = 1; i <= 3; i++) {
+      ids.push(['inventory.push', (await enqueue(queues, 'inventory.push', { shopId: big.supplier.id, partnershipId: big.partnershipId, trigger: 'manual', requestedAt: i })).jobId] as const);
+    }
+    ids.push(['orders.pull', (await enqueue(queues, 'orders.pull', { shopId: big.supplier.id, partnershipId: big.partnershipId, trigger: 'manual', requestedAt: 1 })).jobId] as const);
+    ids.push(['inventory.push', (await enqueue(queues, 'inventory.push', { shopId: small.supplier.id, partnershipId: small.partnershipId, trigger: 'manual', requestedAt: 1 })).jobId] as const);
+
+    for (const [q, id] of ids) await until(async () => (await queues.get(q).getJob(id))?.isCompleted());
+    expect(most.get(big.supplier.id)).toBe(1);
+    // The small shop did not wait for the big shop's four runs.
+    expect(log.indexOf(`start ${small.supplier.id}`)).toBeLessThan(log.lastIndexOf(`start ${big.supplier.id}`));
+    // Waiting for a slot never burns an attempt: every job completed on its first.
+    const jobs = await Promise.all(ids.map(([q, id]) => queues.get(q).getJob(id)));
+    expect(jobs.map((j) => j?.attemptsMade)).toEqual(jobs.map(() => 1));
+  });
+});

@@ -57,14 +57,17 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
       prefix: redis.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
     });
-    // Safety net for failures the processor never saw (a job stalled too often, a lost lock).
+    // Safety net for failures the processor never saw (a job stalled too often, a lost lock):
+    // only a job that will not be retried, i.e. one that is now in the failed set.
     worker.on('failed', (job, err) => {
       if (!job) return;
-      const final = err?.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-      if (!final) return;
-      deadLetterOnce(db, { queue, jobId: job.id ?? 'unknown', name: job.name, data: job.data, error: err?.message ?? 'failed', attempts: job.attemptsMade }).catch((e) =>
-        console.error(`Could not record dead job ${queue}/${job.id}`, e),
-      );
+      job
+        .getState()
+        .then((state) => {
+          if (state !== 'failed') return;
+          return deadLetterOnce(db, { queue, jobId: job.id ?? 'unknown', name: job.name, data: job.data, error: err?.message ?? 'failed', attempts: job.attemptsMade });
+        })
+        .catch((e) => console.error(`Could not record dead job ${queue}/${job.id}`, e));
     });
     worker.on('error', (err) => console.error(`Worker ${queue}:`, err));
     return worker;
