@@ -3,8 +3,9 @@
 import { createRegistry } from './sdk/registry.ts';
 import type { ConnectorModule } from './sdk/connector.ts';
 import shopify from './shopify/index.ts';
+import woocommerce from './woocommerce/index.ts';
 
-export const connectorModules: ConnectorModule[] = [shopify];
+export const connectorModules: ConnectorModule[] = [shopify, woocommerce];
 
 export const registry = createRegistry(connectorModules);
 export const { getConnector, listConnectors, connectorFor } = registry;
