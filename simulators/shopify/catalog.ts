@@ -74,12 +74,28 @@ export function handleize(title: string) {
   );
 }
 
+/** `wanted`, or `wanted-1`, `wanted-2`… when another product holds it (as Shopify suffixes). */
 export function uniqueHandle(shop: ShopRecord, wanted: string, exceptId?: number) {
-  const taken = (h: string) => [...shop.products.values()].some((p) => p.handle === h && p.id !== exceptId);
+  const taken = (h: string) => {
+    const holder = shop.handles.get(h);
+    return holder !== undefined && holder !== exceptId;
+  };
   if (!taken(wanted)) return wanted;
   let n = 1;
   while (taken(`${wanted}-${n}`)) n++;
   return `${wanted}-${n}`;
+}
+
+export function setHandle(shop: ShopRecord, product: ProductRecord, wanted: string) {
+  const handle = uniqueHandle(shop, wanted, product.id);
+  if (shop.handles.get(product.handle) === product.id) shop.handles.delete(product.handle);
+  product.handle = handle;
+  shop.handles.set(handle, product.id);
+}
+
+export function productByHandle(shop: ShopRecord, handle: string | null | undefined): ProductRecord | undefined {
+  const id = handle ? shop.handles.get(handle) : undefined;
+  return id === undefined ? undefined : shop.products.get(id);
 }
 
 export interface NewProduct {
@@ -112,6 +128,7 @@ export function createProduct(sim: Sim, shop: ShopRecord, input: NewProduct): Pr
     options: input.options ?? [{ name: 'Title', values: ['Default Title'] }],
   };
   shop.products.set(product.id, product);
+  shop.handles.set(product.handle, product.id);
   return product;
 }
 

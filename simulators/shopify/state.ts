@@ -261,6 +261,8 @@ export interface ShopRecord {
   locations: LocationRecord[];
   publications: PublicationRecord[];
   products: Map<number, ProductRecord>;
+  /** Product id by handle (handles are unique per shop). */
+  handles: Map<string, number>;
   variants: Map<number, VariantRecord>;
   inventoryItems: Map<number, InventoryItemRecord>;
   /** Keyed `${itemId}:${locationId}`. */
@@ -323,6 +325,7 @@ export function emptyShop(id: number, init: { domain: string; name: string; emai
     locations: [],
     publications: [],
     products: new Map(),
+    handles: new Map(),
     variants: new Map(),
     inventoryItems: new Map(),
     levels: new Map(),

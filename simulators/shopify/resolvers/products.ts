@@ -1,7 +1,7 @@
 // Product writes: productSet (create or update, variants replaced as a set), productCreate /
 // productUpdate, productVariantsBulkCreate / Update, publishablePublish / Unpublish.
 import { randomUUID } from 'node:crypto';
-import { addVariant, createProduct, handleize, levelAt, removeVariant, touchProduct, uniqueHandle, type NewVariant } from '../catalog.ts';
+import { addVariant, createProduct, handleize, levelAt, productByHandle, removeVariant, setHandle, touchProduct, type NewVariant } from '../catalog.ts';
 import { nowIso, type GqlContext } from '../context.ts';
 import { gid, idOf, parseGid } from '../ids.ts';
 import { productPayload } from '../payloads.ts';
@@ -44,7 +44,7 @@ interface ProductFieldsInput {
 
 function applyFields(ctx: GqlContext, p: ProductRecord, input: ProductFieldsInput) {
   if (input.title !== undefined && input.title !== null) p.title = input.title;
-  if (input.handle) p.handle = uniqueHandle(ctx.shop, input.handle, p.id);
+  if (input.handle) setHandle(ctx.shop, p, input.handle);
   if (input.status) p.status = input.status;
   if (input.vendor !== undefined && input.vendor !== null) p.vendor = input.vendor;
   if (input.productType !== undefined && input.productType !== null) p.productType = input.productType;
@@ -105,7 +105,7 @@ function productSet(ctx: GqlContext, args: { identifier?: { id?: string | null; 
     product = shop.products.get(idOf('Product', args.identifier.id) ?? -1);
     if (!product) return setResult(ctx, null, [userError(['identifier', 'id'], 'Product does not exist', 'PRODUCT_DOES_NOT_EXIST')], args.synchronous);
   } else if (args.identifier?.handle) {
-    product = [...shop.products.values()].find((p) => p.handle === args.identifier!.handle);
+    product = productByHandle(shop, args.identifier.handle);
   }
   const input = args.input;
   const created = !product;
@@ -183,7 +183,7 @@ function productCreate(ctx: GqlContext, args: { product?: ProductFieldsInput | n
 function productUpdate(ctx: GqlContext, args: { product?: ProductFieldsInput | null; input?: ProductFieldsInput | null; identifier?: { id?: string | null; handle?: string | null } | null }) {
   const input = args.product ?? args.input ?? {};
   const id = input.id ?? args.identifier?.id;
-  const product = id ? ctx.shop.products.get(idOf('Product', id) ?? -1) : [...ctx.shop.products.values()].find((p) => p.handle === args.identifier?.handle);
+  const product = id ? ctx.shop.products.get(idOf('Product', id) ?? -1) : productByHandle(ctx.shop, args.identifier?.handle);
   if (!product) return { product: null, userErrors: [userError(['id'], 'Product does not exist')] };
   applyFields(ctx, product, input);
   touchProduct(ctx.sim, ctx.shop, product);

@@ -1,4 +1,5 @@
 // QueryRoot fields Tandem reads. List fields filter with Shopify's search syntax (search-query.ts).
+import { productByHandle } from '../catalog.ts';
 import type { GqlContext } from '../context.ts';
 import { parseGid } from '../ids.ts';
 import { matchesSearch, parseSearch, type Searchable } from '../search-query.ts';
@@ -23,6 +24,7 @@ import {
 type ListArgs = ConnectionArgs & { query?: string | null };
 
 function filtered<T>(items: T[], query: string | null | undefined, fields: (item: T) => Searchable): T[] {
+  if (!query?.trim()) return items;
   const parsed = parseSearch(query);
   return items.filter((item) => matchesSearch(parsed, fields(item)));
 }
@@ -136,7 +138,7 @@ export function queryRoot(ctx: GqlContext) {
       return p ? productView(ctx, p) : null;
     },
     productByIdentifier: (args: { identifier: { id?: string; handle?: string } }) => {
-      const p = args.identifier.id ? byGid('Product', s.products, args.identifier.id) : [...s.products.values()].find((x) => x.handle === args.identifier.handle);
+      const p = args.identifier.id ? byGid('Product', s.products, args.identifier.id) : productByHandle(s, args.identifier.handle);
       return p ? productView(ctx, p) : null;
     },
     productVariants: (args: ListArgs) =>
