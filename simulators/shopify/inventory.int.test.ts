@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from './index.ts';
 import { adminClient } from './test-support/client.ts';
+import { startReceiver } from './test-support/receiver.ts';
 
 const SHOP = 'supplier.myshopify.com';
 let sim: ShopifySimulator;
@@ -85,6 +86,27 @@ describe('when a mutation is retried with the same idempotency key', () => {
     const other = await gql<{ inventorySetQuantities: { userErrors: { code: string }[] } }>(SET, { input: input(5, 7), key: 'retry-2' });
     expect(other.body.data!.inventorySetQuantities.userErrors.map((e) => e.code)).toEqual(['IDEMPOTENCY_KEY_PARAMETER_MISMATCH']);
     expect(sim.inventoryBySku(SHOP, 'MUG-1')[0].available).toBe(7);
+  });
+});
+
+describe('when stock changes', () => {
+  it('sends inventory_levels/update with the new available quantity, sharing the event id of the order that caused it', async () => {
+    const receiver = await startReceiver();
+    try {
+      sim.setWebhookSubscriptions([{ topics: ['inventory_levels/update', 'orders/create'], uri: receiver.url }]);
+      await gql(SET, { input: input(8, 10), key: 'hook-1' });
+      sim.placeOrder(SHOP, { lineItems: [{ sku: 'MUG-1', quantity: 3 }] });
+      await sim.drainWebhooks();
+      const levels = receiver.received.filter((r) => r.headers['x-shopify-topic'] === 'inventory_levels/update').map((r) => JSON.parse(r.body));
+      expect(levels.map((l) => [l.admin_graphql_api_id, l.available])).toEqual([
+        [`gid://shopify/InventoryLevel/${locationId.split('/').pop()}?inventory_item_id=${itemId.split('/').pop()}`, 8],
+        [`gid://shopify/InventoryLevel/${locationId.split('/').pop()}?inventory_item_id=${itemId.split('/').pop()}`, 5],
+      ]);
+      const eventOf = (topic: string) => receiver.received.filter((r) => r.headers['x-shopify-topic'] === topic).map((r) => r.headers['x-shopify-event-id']);
+      expect(eventOf('orders/create')[0]).toBe(eventOf('inventory_levels/update')[1]);
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
