@@ -4,8 +4,9 @@ import { createRegistry } from './sdk/registry.ts';
 import type { ConnectorModule } from './sdk/connector.ts';
 import shopify from './shopify/index.ts';
 import woocommerce from './woocommerce/index.ts';
+import xero from './xero/index.ts';
 
-export const connectorModules: ConnectorModule[] = [shopify, woocommerce];
+export const connectorModules: ConnectorModule[] = [shopify, woocommerce, xero];
 
 export const registry = createRegistry(connectorModules);
 export const { getConnector, listConnectors, connectorFor } = registry;
