@@ -6,17 +6,22 @@ import { requireCapability, type Connector } from './connector.ts';
 import { isConnectorError } from './errors.ts';
 import type { Capability } from './capabilities.ts';
 import { requiredMethods } from './capabilities.ts';
-import type { Sku } from './types.ts';
+import type { Money, Sku, VariantRef } from './types.ts';
 
 export interface ConformanceFixtures {
-  /** A SKU carried by exactly one variant on the platform, in stock-tracked inventory. */
-  knownSku: Sku;
-  /** A SKU carried by two variants (seeded on purpose). */
-  duplicateSku: Sku;
-  /** How many products the seeded platform holds at least (to check paging reads them all). */
-  minimumProducts: number;
-  /** A customer email that does not exist yet on the platform (the suite creates it). */
-  newCustomerEmail: string;
+  /** A SKU carried by exactly one variant on the platform, in stock-tracked inventory (products, inventory, orders). */
+  knownSku?: Sku;
+  /** A SKU carried by two variants, seeded on purpose (products.read). */
+  duplicateSku?: Sku;
+  /** How many products the seeded platform holds at least, to check paging reads them all (products.read). */
+  minimumProducts?: number;
+  /** A customer email that does not exist yet on the platform; the suite creates it (customers.write). */
+  newCustomerEmail?: string;
+  /**
+   * The variant behind `knownSku`, for connectors without products.read (they cannot look it up):
+   * what inventory and order tests write against.
+   */
+  knownVariant?: { ref: VariantRef; title: string; price: Money };
 }
 
 export interface ConformanceSetup {
@@ -41,6 +46,21 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
     afterAll(async () => {
       await ctx?.close();
     });
+
+    function fixture<K extends keyof ConformanceFixtures>(key: K): NonNullable<ConformanceFixtures[K]> {
+      const value = ctx.fixtures[key];
+      if (value === undefined || value === null) throw new Error(`the conformance setup must provide fixtures.${key} for the capabilities this connector declares`);
+      return value as NonNullable<ConformanceFixtures[K]>;
+    }
+
+    /** The variant behind knownSku: looked up when the connector reads products, else from the fixtures. */
+    async function knownVariant(): Promise<{ ref: VariantRef; title: string; price: Money }> {
+      if (!ctx.connector.capabilities.has('products.read')) return fixture('knownVariant');
+      const sku = fixture('knownSku');
+      const [variant] = (await requireCapability(ctx.connector, 'products.read').findVariantsBySku([sku])).get(sku) ?? [];
+      expect(variant, `a variant with SKU ${sku}`).toBeDefined();
+      return { ref: { variantId: variant.externalId, inventoryItemId: variant.inventoryItemId, sku: variant.sku }, title: variant.productTitle, price: variant.price };
+    }
 
     const when = (capability: Capability, title: string, body: () => Promise<void>) =>
       it(`${title} (${capability})`, async (test) => {
@@ -71,7 +91,7 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
         pages++;
       } while (cursor && pages < MAX_PAGES);
       expect(cursor ?? null).toBeNull();
-      expect(seen.size).toBeGreaterThanOrEqual(ctx.fixtures.minimumProducts);
+      expect(seen.size).toBeGreaterThanOrEqual(fixture('minimumProducts'));
     });
 
     when('products.read', 'pulls only what changed since a moment after everything changed', async () => {
@@ -84,17 +104,15 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
     when('products.read', 'finds a variant by SKU, reports duplicates, and maps unknown SKUs to nothing', async () => {
       const connector = requireCapability(ctx.connector, 'products.read');
       const missing = `missing-${Date.now()}` as Sku;
-      const found = await connector.findVariantsBySku([ctx.fixtures.knownSku, ctx.fixtures.duplicateSku, missing]);
-      expect(found.get(ctx.fixtures.knownSku)?.map((v) => v.sku)).toEqual([ctx.fixtures.knownSku]);
-      expect(found.get(ctx.fixtures.duplicateSku)).toHaveLength(2);
+      const [known, duplicate] = [fixture('knownSku'), fixture('duplicateSku')];
+      const found = await connector.findVariantsBySku([known, duplicate, missing]);
+      expect(found.get(known)?.map((v) => v.sku)).toEqual([known]);
+      expect(found.get(duplicate)).toHaveLength(2);
       expect(found.get(missing)).toEqual([]);
     });
 
     when('inventory.write', 'writes a quantity that reads back the same', async () => {
-      const reader = requireCapability(ctx.connector, 'products.read');
-      const [variant] = (await reader.findVariantsBySku([ctx.fixtures.knownSku])).get(ctx.fixtures.knownSku) ?? [];
-      expect(variant).toBeDefined();
-      const ref = { variantId: variant.externalId, inventoryItemId: variant.inventoryItemId, sku: variant.sku };
+      const { ref } = await knownVariant();
       const result = await requireCapability(ctx.connector, 'inventory.write').writeInventory([{ variant: ref, quantity: 17 }]);
       expect(result).toEqual({ written: 1, stale: [] });
       if (ctx.connector.capabilities.has('inventory.read')) {
@@ -104,9 +122,7 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
     });
 
     when('inventory.write', 'reports a compare-and-swap write as stale when the quantity moved', async () => {
-      const reader = requireCapability(ctx.connector, 'products.read');
-      const [variant] = (await reader.findVariantsBySku([ctx.fixtures.knownSku])).get(ctx.fixtures.knownSku) ?? [];
-      const ref = { variantId: variant.externalId, inventoryItemId: variant.inventoryItemId, sku: variant.sku };
+      const { ref } = await knownVariant();
       const writer = requireCapability(ctx.connector, 'inventory.write');
       await writer.writeInventory([{ variant: ref, quantity: 5 }]);
       const stale = { variant: ref, quantity: 9, compare: 4 };
@@ -116,13 +132,12 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
 
     when('orders.write', 'creates an order once when the same external reference is sent twice', async () => {
       const connector = requireCapability(ctx.connector, 'orders.write');
-      const reader = requireCapability(ctx.connector, 'products.read');
-      const [variant] = (await reader.findVariantsBySku([ctx.fixtures.knownSku])).get(ctx.fixtures.knownSku) ?? [];
+      const variant = await knownVariant();
       const input = {
         externalReference: `tandem-conformance-${Date.now()}`,
         currency: 'USD',
-        lineItems: [{ sku: ctx.fixtures.knownSku, title: variant.productTitle, quantity: 1, price: variant.price, variantExternalId: variant.externalId }],
-        customer: { email: ctx.fixtures.newCustomerEmail, accountId: null },
+        lineItems: [{ sku: fixture('knownSku'), title: variant.title, quantity: 1, price: variant.price, variantExternalId: variant.ref.variantId }],
+        customer: { email: `order-${Date.now()}@conformance.example`, accountId: null },
       };
       const first = await connector.createOrder(input);
       const second = await connector.createOrder(input);
@@ -136,12 +151,11 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
 
     when('fulfillments.write', 'fulfils a forwarded order with tracking that reads back', async () => {
       const orders = requireCapability(ctx.connector, 'orders.write');
-      const reader = requireCapability(ctx.connector, 'products.read');
-      const [variant] = (await reader.findVariantsBySku([ctx.fixtures.knownSku])).get(ctx.fixtures.knownSku) ?? [];
+      const variant = await knownVariant();
       const order = await orders.createOrder({
         externalReference: `tandem-conformance-ship-${Date.now()}`,
         currency: 'USD',
-        lineItems: [{ sku: ctx.fixtures.knownSku, title: variant.productTitle, quantity: 2, price: variant.price, variantExternalId: variant.externalId }],
+        lineItems: [{ sku: fixture('knownSku'), title: variant.title, quantity: 2, price: variant.price, variantExternalId: variant.ref.variantId }],
       });
       const created = await requireCapability(ctx.connector, 'fulfillments.write').createFulfillment({
         orderExternalId: order.externalId,
@@ -159,12 +173,13 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
 
     when('customers.write', 'creates a customer once and finds it by email', async () => {
       const writer = requireCapability(ctx.connector, 'customers.write');
-      const input = { email: ctx.fixtures.newCustomerEmail, accountId: null, firstName: 'Ada', lastName: 'Conformance', company: 'Tandem Test', phone: null };
+      const email = fixture('newCustomerEmail');
+      const input = { email, accountId: null, firstName: 'Ada', lastName: 'Conformance', company: 'Tandem Test', phone: null };
       const first = await writer.createCustomer(input);
       const again = await writer.createCustomer(input);
       expect(again.externalId).toBe(first.externalId);
       if (ctx.connector.capabilities.has('customers.read')) {
-        const found = await requireCapability(ctx.connector, 'customers.read').findCustomer({ email: ctx.fixtures.newCustomerEmail.toUpperCase() });
+        const found = await requireCapability(ctx.connector, 'customers.read').findCustomer({ email: email.toUpperCase() });
         expect(found?.externalId).toBe(first.externalId);
       }
     });
@@ -173,11 +188,11 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
       const poster = requireCapability(ctx.connector, 'invoices.write');
       const input = {
         reference: `#C${Date.now()}`,
-        contact: { name: 'Conformance Retail', email: ctx.fixtures.newCustomerEmail, accountId: null },
+        contact: { name: 'Conformance Retail', email: ctx.fixtures.newCustomerEmail ?? 'billing@conformance.example', accountId: null },
         currency: 'USD',
         issuedOn: new Date(),
         dueOn: null,
-        lines: [{ description: 'Widget', sku: ctx.fixtures.knownSku, quantity: 2, unitPrice: '10.00' }],
+        lines: [{ description: 'Widget', sku: ctx.fixtures.knownSku ?? null, quantity: 2, unitPrice: '10.00' }],
       };
       const key = `conformance-${Date.now()}`;
       const first = await poster.postInvoice(input, key);
