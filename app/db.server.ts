@@ -62,15 +62,17 @@ export async function openPglite(dir: string): Promise<OpenDatabase> {
   };
 }
 
-let opened: Promise<OpenDatabase> | undefined;
+// Kept on globalThis, not in a module variable: in development Vite loads the routes' copy of
+// this module apart from the server's and the worker's, and embedded PGlite must be opened once.
+const holder = globalThis as typeof globalThis & { __tandemDatabase?: Promise<OpenDatabase> };
 
 /** The process's database, opened (and migrated) on first use from DATABASE_URL or PGLITE_DIR. */
 export function database(): Promise<Db> {
-  opened ??= (async () => {
+  holder.__tandemDatabase ??= (async () => {
     const { DATABASE_URL, PGLITE_DIR } = env();
     return DATABASE_URL ? openPostgres({ url: DATABASE_URL }) : openPglite(PGLITE_DIR);
   })();
-  return opened.then((o) => o.db);
+  return holder.__tandemDatabase.then((o) => o.db);
 }
 
 /**
@@ -78,12 +80,12 @@ export function database(): Promise<Db> {
  * route or hook that asks for the process's database uses it. The caller keeps closing it.
  */
 export function useDatabase(db: Db) {
-  opened = Promise.resolve({ db, close: async () => {} });
+  holder.__tandemDatabase = Promise.resolve({ db, close: async () => {} });
 }
 
 export async function closeDatabase() {
+  const opened = holder.__tandemDatabase;
   if (!opened) return;
-  const o = await opened;
-  opened = undefined;
-  await o.close();
+  holder.__tandemDatabase = undefined;
+  await (await opened).close();
 }
