@@ -1,5 +1,6 @@
 // billing.daily (once a day, never manual): one charge per partner per day. The engine's Charge
-// row (partner, day) is the guard; the job only says "bill the day that just ended".
+// row (partner, day) is the guard; the job only says "bill the day that just ended": the handler
+// bills the UTC day before ctx.job.dueAt (the scheduler's due time, stable across retries).
 import { z } from 'zod';
 import { defineJob, jobIdOf, retrying } from './job-definition.server.ts';
 

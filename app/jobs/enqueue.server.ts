@@ -43,6 +43,10 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
   const added = await addJob(queues, queue, input, {
     priority: MANUAL_PRIORITY,
     deduplication: { id: `${queue.replace('.', '-')}_${partnershipId}_manual` },
+  }).catch(async (err) => {
+    // Redis refused the job: no run is coming, so Activity must not show one as queued.
+    await db.syncRun.delete({ where: { id: syncRunId } });
+    throw err;
   });
   if (added.jobId !== jobId) {
     // Joined the run already waiting: drop our row, report that run's.

@@ -119,7 +119,7 @@ export function jobProcessor<P>(definition: JobDefinition, handler: JobHandler<P
       const ctx = {
         db,
         signal: signal ?? new AbortController().signal,
-        job: { queue: definition.queue, id: jobId, attempt: job.attemptsMade + 1, token, dueAt: job.timestamp + (job.opts.delay ?? 0), syncRunId: runId },
+        job: { queue: definition.queue, id: jobId, attempt: job.attemptsMade + 1, token, dueAt: job.opts.prevMillis ?? job.timestamp + (job.opts.delay ?? 0), syncRunId: runId },
         async progress(done: number, total: number, phase: string) {
           await job.updateProgress({ phase, done, total });
           const now = Date.now();
