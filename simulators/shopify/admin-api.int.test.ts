@@ -141,7 +141,7 @@ describe('when pricing and throttling queries', () => {
     const errors = res.body.errors as { message: string; extensions: Record<string, unknown> }[];
     expect(res.status).toBe(200);
     expect(errors[0].message).toMatch(/^Query cost is 25752, which exceeds the single query max cost limit \(1000\)\./);
-    expect(errors[0].extensions).toEqual({ code: 'MAX_COST_EXCEEDED', cost: 25752, maxCost: 1000, documentation: 'https://shopify.dev/api/usage/rate-limits' });
+    expect(errors[0].extensions).toEqual({ code: 'MAX_COST_EXCEEDED', cost: 25752, maxCost: 1000, documentation: 'https://shopify.dev/api/usage/limits#rate-limits' });
   });
 });
 

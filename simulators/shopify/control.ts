@@ -10,7 +10,7 @@ import { shopPayload } from './payloads.ts';
 import { levelsOfItem, quantityOf } from './resolvers/inventory-math.ts';
 import { findOrCreateCustomerRecord } from './customers.ts';
 import { API_VERSION } from './schema.ts';
-import { resetState, type AddressRecord, type AppConfig, type BucketConfig, type PlanName, type ShopRecord, type WebhookSubscription } from './state.ts';
+import { resetState, type AddressRecord, type AppConfig, type BucketConfig, type OrderRecord, type PlanName, type ProductRecord, type ShopRecord, type WebhookSubscription } from './state.ts';
 
 export class UnknownShop extends Error {
   constructor(readonly domain: string) {
@@ -133,7 +133,7 @@ export class ShopifyControl {
     return [...shop.products.values()].map((p) => this.productSummary(shop, p));
   }
 
-  private productSummary(shop: ShopRecord, p: ShopRecord['products'] extends Map<number, infer P> ? P : never) {
+  private productSummary(shop: ShopRecord, p: ProductRecord) {
     return {
       id: gid('Product', p.id),
       title: p.title,
@@ -203,7 +203,7 @@ export class ShopifyControl {
     return [...shop.orders.values()].map((o) => this.orderSummary(shop, o));
   }
 
-  private orderSummary(shop: ShopRecord, o: ShopRecord['orders'] extends Map<number, infer O> ? O : never) {
+  private orderSummary(shop: ShopRecord, o: OrderRecord) {
     const fulfillments = [...shop.fulfillments.values()].filter((f) => f.orderId === o.id);
     const fulfilled = (lineItemId: number) => fulfillments.flatMap((f) => f.lineItems).filter((x) => x.lineItemId === lineItemId).reduce((s, x) => s + x.quantity, 0);
     return {

@@ -5,7 +5,7 @@ import { addVariant, createProduct, handleize, levelAt, productByHandle, removeV
 import { nowIso, type GqlContext } from '../context.ts';
 import { gid, idOf, parseGid } from '../ids.ts';
 import { productPayload } from '../payloads.ts';
-import type { ProductRecord, VariantRecord } from '../state.ts';
+import { nextId, type ProductRecord, type VariantRecord } from '../state.ts';
 import { setQuantity } from './inventory-math.ts';
 import { userError, type UserErrorShape } from './user-errors.ts';
 import { productView, shopView, variantView } from './views.ts';
@@ -157,7 +157,7 @@ function productSet(ctx: GqlContext, args: { identifier?: { id?: string | null; 
 function setResult(ctx: GqlContext, product: ProductRecord | null, userErrors: UserErrorShape[], synchronous: boolean | null | undefined) {
   const view = product ? productView(ctx, product) : null;
   if (synchronous === false) {
-    return { product: null, productSetOperation: { __typename: 'ProductSetOperation', id: gid('ProductSetOperation', ctx.sim.state.nextId++), status: 'COMPLETE', product: view, userErrors }, userErrors };
+    return { product: null, productSetOperation: { __typename: 'ProductSetOperation', id: gid('ProductSetOperation', nextId(ctx.sim.state)), status: 'COMPLETE', product: view, userErrors }, userErrors };
   }
   return { product: view, productSetOperation: null, userErrors };
 }
