@@ -42,6 +42,49 @@ describe.skipIf(!contractsPresent)('when validating every document the Shopify c
       },
     ],
     [
+      'ProductSet',
+      {
+        input: toShopifyProductSet(
+          {
+            externalReference: 'ref-1',
+            title: 'Tee',
+            description: '',
+            options: [{ name: 'Size', values: ['M'] }],
+            variants: [{ sku, selectedOptions: [{ name: 'Size', value: 'M' }], price: '13.00' }],
+          },
+          {
+            externalId: 'gid://shopify/Product/1',
+            title: 'Tee',
+            description: '',
+            vendor: null,
+            productType: null,
+            tags: [],
+            images: [],
+            options: [{ name: 'Size', values: ['M'] }],
+            variants: [
+              {
+                externalId: 'gid://shopify/ProductVariant/9',
+                productExternalId: 'gid://shopify/Product/1',
+                sku,
+                title: 'M',
+                productTitle: 'Tee',
+                selectedOptions: [{ name: 'Size', value: 'M' }],
+                price: '12.50',
+                compareAtPrice: null,
+                barcode: null,
+                inventoryItemId: null,
+                available: null,
+                updatedAt: new Date(),
+              },
+            ],
+            externalReference: 'ref-1',
+            updatedAt: new Date(),
+          },
+        ),
+        identifier: { id: 'gid://shopify/Product/1' },
+      },
+    ],
+    [
       'OrderCreate',
       {
         order: toShopifyOrderCreate({

@@ -82,7 +82,7 @@ describe('Shopify connector against the simulator', () => {
 
       const checkpoint = new Date(Date.now() + 1_000);
       sim.clock.advance(5_000);
-      const [product] = await Promise.all([requireCapability(connect(sim, { accessToken: token }), 'products.write')]);
+      const product = requireCapability(connect(sim, { accessToken: token }), 'products.write');
       const target = (await connector.findVariantsBySku([sku('P3-S')])).get(sku('P3-S'))![0];
       await product.updateProduct(target.productExternalId, {
         externalReference: 'ref-p3',
@@ -97,6 +97,7 @@ describe('Shopify connector against the simulator', () => {
       const changed = await connector.listChangedProducts({ since: checkpoint });
       expect(changed.items.map((p) => [p.title, p.variants.map((v) => `${v.sku}=${v.price}`)])).toEqual([['Product 3 renamed', ['P3-S=11.00', 'P3-M=12.00']]]);
       expect(changed.nextCursor).toBeNull();
+      expect(changed.items[0].variants[0].externalId).toBe(target.externalId);
     });
 
     it('creates a new product as an unpublished draft carrying Tandem’s reference, once', async () => {
