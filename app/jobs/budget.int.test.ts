@@ -4,7 +4,7 @@ import type { RateLimitPolicy } from '../../connectors/sdk/budget.ts';
 import { connectorErrorCode } from '../../connectors/sdk/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
-import { RedisBudget, saveBudgetUsage, type RedisSpendResult } from './budget.server.ts';
+import { Budgets, RedisBudget, saveBudgetUsage, type RedisSpendResult } from './budget.server.ts';
 
 let prefix: string;
 let admin: Redis;
@@ -103,9 +103,12 @@ describe('when the daily cap is reached', () => {
     try {
       const shop = await tdb.db.shop.create({ data: { domain: 'budget.myshopify.com' } });
       const connection = await tdb.db.connection.create({ data: { shopId: shop.id, platform: 'xero', externalAccount: 'tenant-1', credentials: 'x' } });
-      const budget = new RedisBudget(workers[0], { prefix, connectionId: connection.id, policy: { ...base, kind: 'fixed-window', capacity: 60, windowMs: 60_000, dailyCap: 5000 } });
+      const book = new Budgets({ connection: workers[0], prefix });
+      const policy = { ...base, kind: 'fixed-window', capacity: 60, windowMs: 60_000, dailyCap: 5000 } as const;
+      const budget = book.forConnection(connection.id, policy, 'xero');
+      expect(book.forConnection(connection.id, policy, 'xero')).toBe(budget);
       for (let i = 0; i < 3; i++) await budget.spend();
-      await saveBudgetUsage(tdb.db, connection.id, budget, 'call');
+      await book.saveUsage(tdb.db);
       await budget.spend();
       await saveBudgetUsage(tdb.db, connection.id, budget, 'call');
       const rows = await tdb.db.budgetUsage.findMany({ where: { connectionId: connection.id } });

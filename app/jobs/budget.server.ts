@@ -271,3 +271,28 @@ export async function saveBudgetUsage(db: Db, connectionId: string, budget: Budg
     update: field,
   });
 }
+
+/**
+ * The budgets this process has handed out, one per connection, so every call of a connection in
+ * this worker shares one instance (and its in-flight slots), and their usage can be saved.
+ */
+export class Budgets {
+  private readonly byConnection = new Map<string, { budget: RedisBudget; unit: RateLimitPolicy['unit'] }>();
+
+  constructor(private readonly target: { connection: Redis; prefix: string }) {}
+
+  /** The connection's shared budget under its connector's policy. */
+  forConnection(connectionId: string, policy: RateLimitPolicy, connectorId?: string): RedisBudget {
+    let entry = this.byConnection.get(connectionId);
+    if (!entry) {
+      entry = { budget: new RedisBudget(this.target.connection, { prefix: this.target.prefix, connectionId, policy, connectorId }), unit: policy.unit };
+      this.byConnection.set(connectionId, entry);
+    }
+    return entry.budget;
+  }
+
+  /** Saves today's usage of every budget used here to BudgetUsage (the worker calls it every few minutes). */
+  async saveUsage(db: Db) {
+    for (const [connectionId, { budget, unit }] of this.byConnection) await saveBudgetUsage(db, connectionId, budget, unit);
+  }
+}

@@ -1,16 +1,21 @@
 // `npm run worker`: opens the database and Redis, keeps the schedules in line with the shops,
 // runs every queue, and on SIGTERM/SIGINT lets active jobs finish before exiting.
-import { closeDatabase, database } from '../db.server.ts';
+import { closeDatabase, database, type Db } from '../db.server.ts';
+import { Budgets } from './budget.server.ts';
 import type { JobHandlers } from './definitions.server.ts';
-import { openQueues, redisFromEnv } from './queues.server.ts';
+import { openQueues, redisFromEnv, type Queues } from './queues.server.ts';
 import { syncAllSchedules } from './schedules.server.ts';
 import { startWorkers } from './worker.server.ts';
 
+const SAVE_USAGE_EVERY_MS = 5 * 60_000;
+
 /**
- * The engine's handlers. Until app/sync provides them, every job fails with capability_missing
- * (dead-lettered, with an alert) rather than pretending to succeed.
+ * The engine's handlers, given what they share: the database, the queues (to enqueue follow-up
+ * work) and the per-connection rate-limit budgets. Until app/sync provides them, every job fails
+ * with capability_missing (dead-lettered, with an alert) rather than pretending to succeed.
  */
-async function loadHandlers(): Promise<JobHandlers> {
+async function loadHandlers(deps: { db: Db; queues: Queues; budgets: Budgets }): Promise<JobHandlers> {
+  void deps;
   return {};
 }
 
@@ -19,7 +24,9 @@ async function main() {
   const redis = redisFromEnv();
   const queues = openQueues(redis);
   await syncAllSchedules(db, queues);
-  const running = startWorkers({ db, redis, handlers: await loadHandlers() });
+  const budgets = new Budgets(redis);
+  const running = startWorkers({ db, redis, handlers: await loadHandlers({ db, queues, budgets }) });
+  const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
   console.log(`Tandem worker running ${running.workers.length} queues under prefix "${redis.prefix}"`);
 
   let stopping = false;
@@ -27,7 +34,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing active jobs, then stopping`);
+    clearInterval(saving);
     await running.close();
+    await budgets.saveUsage(db);
     await queues.close();
     await redis.connection.quit();
     await closeDatabase();
