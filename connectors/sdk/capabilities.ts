@@ -45,8 +45,9 @@ export type Capability = z.infer<typeof Capability>;
 export interface ProductReader {
   /**
    * Called by catalog.sync and nightly.full, page after page until `nextCursor` is null.
-   * Returns products (with all their variants) changed at or after `since`, oldest change first, so
-   * the engine can save a checkpoint after each page. No `since` and no `cursor` = the whole catalog.
+   * Returns products (with all their variants) changed at or after `since` (inclusive: the engine
+   * dedupes by content hash), in a stable order (oldest change first where the platform sorts by
+   * it), so the engine can save the cursor after each page. No `since` and no `cursor` = everything.
    */
   listChangedProducts(changed: ChangedSince): Promise<Page<TandemProduct>>;
   /**
