@@ -28,7 +28,19 @@ describe('when a query does not match the schema', () => {
       {
         message: 'Variable $first of type Int! was provided invalid value',
         locations: [{ line: 1, column: 7 }],
-        extensions: { value: 'ten', problems: [{ path: [], explanation: 'Int cannot represent non-integer value: "ten"' }] },
+        extensions: { value: 'ten', problems: [{ path: [], explanation: 'Could not coerce value "ten" to Int' }] },
+      },
+    ]);
+  });
+
+  it('names the path inside an input object that is missing a required field', async () => {
+    const res = await gql('mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) @idempotent(key: "x") { userErrors { code } } }', {
+      input: { name: 'available', reason: 'correction', quantities: [{ inventoryItemId: 'gid://shopify/InventoryItem/1', locationId: 'gid://shopify/Location/1', changeFromQuantity: null }] },
+    });
+    expect(res.body.errors).toMatchObject([
+      {
+        message: 'Variable $input of type InventorySetQuantitiesInput! was provided invalid value for quantities.0.quantity (Expected value to not be null)',
+        extensions: { problems: [{ path: ['quantities', 0, 'quantity'], explanation: 'Expected value to not be null' }] },
       },
     ]);
   });

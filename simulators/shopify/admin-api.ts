@@ -72,7 +72,7 @@ export async function runAdminGraphql(sim: Sim, shop: ShopRecord, token: string 
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 50 });
   if (coerced.errors) {
     record(shop, sim, { rootFields, requestedQueryCost: null, actualQueryCost: null, throttled: false, status: 200 });
-    return { status: 200, body: { errors: coerced.errors.map((e) => toShopifyError(e, operation)) } };
+    return { status: 200, body: { errors: coerced.errors.map((e) => toShopifyError(e, operation, document, rawVariables)) } };
   }
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;

@@ -39,7 +39,7 @@ export function documentPath(document: DocumentNode | undefined, target: ASTNode
   return undefined;
 }
 
-export function toShopifyError(err: GraphQLError, operation?: OperationDefinitionNode | null, document?: DocumentNode): ShopifyGraphqlError {
+export function toShopifyError(err: GraphQLError, operation?: OperationDefinitionNode | null, document?: DocumentNode, variables?: Record<string, unknown>): ShopifyGraphqlError {
   const base: ShopifyGraphqlError = { message: err.message };
   if (err.locations?.length) base.locations = err.locations.map(({ line, column }) => ({ line, column }));
   const docPath = err.path ? undefined : documentPath(document, err.nodes?.[0]);
@@ -52,22 +52,46 @@ export function toShopifyError(err: GraphQLError, operation?: OperationDefinitio
   if (m) return { ...base, message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, extensions: { code: 'argumentNotAccepted', name: m[3], typeName: 'Field', argumentName: m[1] } };
   m = /^Field "(\w+)" argument "(\w+)" of type "(.+)" is required, but it was not provided\./.exec(msg);
   if (m) return { ...base, message: `Field '${m[1]}' is missing required arguments: ${m[2]}`, extensions: { code: 'missingRequiredArguments', className: 'Field', name: m[1], arguments: m[2] } };
-  m = /^Variable "\$(\w+)" (?:got invalid value (.*?)(?:; |$)|of required type "[^"]+" was not provided\.|of non-null type "[^"]+" must not be null\.)(.*)$/s.exec(msg);
-  if (m) {
-    const name = m[1];
-    const def = operation?.variableDefinitions?.find((d) => d.variable.name.value === name);
+  const variable = variableProblem(msg);
+  if (variable) {
+    const def = operation?.variableDefinitions?.find((d) => d.variable.name.value === variable.name);
     const type = def ? print(def.type) : 'unknown';
-    let value: unknown = null;
-    if (m[2]) {
-      try {
-        value = JSON.parse(m[2]);
-      } catch {
-        value = m[2];
-      }
-    }
-    const explanation = m[3]?.trim() || (msg.includes('was not provided') || msg.includes('must not be null') ? 'Expected value to not be null' : msg);
-    return { message: `Variable $${name} of type ${type} was provided invalid value`, locations: def ? [{ line: def.loc?.startToken.line ?? 1, column: def.loc?.startToken.column ?? 1 }] : base.locations, extensions: { value, problems: [{ path: [], explanation }] } };
+    const where = variable.path.length ? ` for ${variable.path.join('.')} (${variable.explanation})` : '';
+    return {
+      message: `Variable $${variable.name} of type ${type} was provided invalid value${where}`,
+      locations: def?.loc ? [{ line: def.loc.startToken.line, column: def.loc.startToken.column }] : base.locations,
+      extensions: { value: variables?.[variable.name] ?? null, problems: [{ path: variable.path, explanation: variable.explanation }] },
+    };
   }
   if (err.extensions && Object.keys(err.extensions).length) base.extensions = { ...err.extensions };
   return base;
+}
+
+interface VariableProblem {
+  name: string;
+  path: (string | number)[];
+  explanation: string;
+}
+
+/**
+ * graphql-js: `Variable "$input" got invalid value null at "input.quantities[0].quantity";
+ * Expected non-nullable type "Int!" not to be null.` → name, path inside the value, and
+ * graphql-ruby's explanation ("Expected value to not be null", "Could not coerce value …").
+ */
+function variableProblem(msg: string): VariableProblem | null {
+  let m = /^Variable "\$(\w+)" of (?:required|non-null) type "[^"]+" (?:was not provided|must not be null)\.$/.exec(msg);
+  if (m) return { name: m[1], path: [], explanation: 'Expected value to not be null' };
+  m = /^Variable "\$(\w+)" got invalid value .*?(?: at "([^"]+)")?; (.*)$/s.exec(msg);
+  if (!m) return null;
+  const path: (string | number)[] = [];
+  for (const part of (m[2] ?? '').replace(/^\w+/, '').matchAll(/\.(\w+)|\[(\d+)\]/g)) path.push(part[1] ?? Number(part[2]));
+  const detail = m[3];
+  let d = /^Field "(\w+)" of required type "[^"]+" was not provided\.$/.exec(detail);
+  if (d) return { name: m[1], path: [...path, d[1]], explanation: 'Expected value to not be null' };
+  if (/^Expected non-nullable type "[^"]+" not to be null\.$/.test(detail)) return { name: m[1], path, explanation: 'Expected value to not be null' };
+  d = /^Field "(\w+)" is not defined by type "(\w+)"\./.exec(detail);
+  if (d) return { name: m[1], path: [...path, d[1]], explanation: 'Field is not defined on ' + d[2] };
+  d = /^(\w+) cannot represent [^:]*: (.*)$/.exec(detail);
+  if (d) return { name: m[1], path, explanation: `Could not coerce value ${d[2]} to ${d[1]}` };
+  return { name: m[1], path, explanation: detail };
 }
