@@ -1,6 +1,6 @@
 // Queues from DESIGN.md's job table, one BullMQ queue per job so a long catalog sync never sits
 // in front of an oversell update. BullMQ rejects ':' in queue names (queue-base.ts); dots are fine.
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { env } from '../env.server.ts';
 
@@ -59,7 +59,7 @@ export function openQueues({ connection, prefix }: RedisTarget): Queues {
     get(name) {
       let queue = opened.get(name);
       if (!queue) {
-        queue = new Queue(name, { connection: connection as ConnectionOptions, prefix });
+        queue = new Queue(name, { connection, prefix });
         opened.set(name, queue);
       }
       return queue;

@@ -1,7 +1,7 @@
 // One BullMQ worker per queue, each running its job definition through run-job's processor with
 // the handler the engine provides. Oversell gets the most concurrency and no shop slot, so it
 // is never queued behind a shop's long catalog sync.
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Db } from '../db.server.ts';
 import { jobDefinitions, type JobHandlers } from './definitions.server.ts';
 import type { JobDefinition, JobHandler } from './job-definition.server.ts';
@@ -53,7 +53,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     const fair = perShopConcurrency > 0 && !WITHOUT_SHOP_SLOT.has(queue);
     const processor = jobProcessor(definition, handler, { db, shopSlots: fair ? shopSlots : undefined, slotRetryMs: options.slotRetryMs });
     const worker = new Worker(queue, processor, {
-      connection: redis.connection as ConnectionOptions,
+      connection: redis.connection,
       prefix: redis.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
     });
