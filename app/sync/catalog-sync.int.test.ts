@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
+import { approveListings, listPendingApprovals, rejectListings } from './approvals.server.ts';
+import { pullSupplierCatalog } from './catalog.server.ts';
+import { createSyncContext, type SyncContext } from './connections.server.ts';
+import { syncCatalogToPartner } from './listings.server.ts';
+
+let database: TestDatabase;
+let sim: ShopifySimulator;
+let ctx: SyncContext;
+let p: Partners;
+
+beforeAll(async () => {
+  database = await createTestDatabase('catalog_sync');
+  sim = await startShopifySimulator({ latencyMs: 0 });
+  ctx = createSyncContext(database.db);
+});
+afterAll(async () => {
+  await sim.close();
+  await database.drop();
+});
+
+async function partners(options: Parameters<typeof createPartners>[2] = {}) {
+  sim.reset();
+  await database.db.shop.deleteMany();
+  p = await createPartners(database.db, sim, options);
+  return p;
+}
+
+const sync = (mode: 'FULL' | 'PARTIAL' = 'PARTIAL', context: SyncContext = ctx) => syncCatalogToPartner(context, p.partnershipId, { mode, trigger: 'manual' });
+const retailerProducts = () => sim.products(p.retailerDomain);
+const listings = () => database.db.listing.findMany({ where: { partnershipId: p.partnershipId }, include: { sourceVariant: true }, orderBy: { sourceVariantId: 'asc' } });
+const productCalls = () => {
+  const counts = sim.calls(p.retailerDomain).counts.byRootField;
+  return (counts.productSet ?? 0) + (counts.productVariantsBulkUpdate ?? 0) + (counts.publishablePublish ?? 0);
+};
+
+describe('when a supplier syncs its catalog to a new retailer', () => {
+  beforeEach(async () => {
+    await partners({ pricingRule: { markupPercent: 100, rounding: 'x.99' } });
+    sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00'), productWith('Canvas Tote', ['TOTE'], '7.50')]);
+  });
+
+  it('creates each product once at the retailer as a draft, priced by the rule, with PENDING listings', async () => {
+    const run = await sync();
+
+    const products = retailerProducts();
+    expect(products.map((x) => [x.title, x.status, x.publishedOn.length]).sort()).toEqual([
+      ['Canvas Tote', 'DRAFT', 0],
+      ['Linen Shirt', 'DRAFT', 0],
+    ]);
+    expect(products.flatMap((x) => x.variants.map((v) => [v.sku, v.price])).sort()).toEqual([
+      ['SHIRT-M', '40.99'],
+      ['SHIRT-S', '40.99'],
+      ['TOTE', '15.99'],
+    ]);
+    const rows = await listings();
+    expect(rows.map((l) => [l.sourceVariant.sku, l.approval, l.partnerSku, l.lastPushedPrice?.toFixed(2)])).toEqual(
+      expect.arrayContaining([
+        ['SHIRT-S', 'PENDING', 'SHIRT-S', '40.99'],
+        ['SHIRT-M', 'PENDING', 'SHIRT-M', '40.99'],
+        ['TOTE', 'PENDING', 'TOTE', '15.99'],
+      ]),
+    );
+    expect(run.counts.created).toBe(3);
+    const recorded = await database.db.syncRun.findUniqueOrThrow({ where: { id: run.syncRunId! } });
+    expect(recorded).toMatchObject({ kind: 'catalog.sync', mode: 'PARTIAL', trigger: 'manual', status: 'SUCCEEDED', partnershipId: p.partnershipId });
+    expect(recorded.counts).toMatchObject({ created: 3 });
+    expect(recorded.apiCalls).toBeGreaterThan(0);
+  });
+
+  it('shows the retailer each pending variant with its price, wholesale cost and margin', async () => {
+    await sync();
+    const pending = await listPendingApprovals(database.db, p.retailerShopId);
+    expect(pending.map((x) => [x.sku, x.price, x.wholesaleCost, x.margin, x.marginPercent, x.readyToApprove]).sort()).toEqual([
+      ['SHIRT-M', '40.99', '20.00', '20.99', 51.2, true],
+      ['SHIRT-S', '40.99', '20.00', '20.99', 51.2, true],
+      ['TOTE', '15.99', '7.50', '8.49', 53.1, true],
+    ]);
+  });
+
+  it('publishes the product to the online store when the retailer approves it', async () => {
+    await sync();
+    const shirt = (await listings()).filter((l) => l.sourceVariant.productTitle === 'Linen Shirt');
+
+    const result = await approveListings(ctx, p.retailerShopId, shirt.map((l) => l.id));
+
+    expect(result).toEqual({ approved: expect.arrayContaining(shirt.map((l) => l.id)), failed: [] });
+    const onlineStore = sim.shopSummary(sim.shop(p.retailerDomain)).publications.find((x) => x.name === 'Online Store')!.id;
+    const byTitle = Object.fromEntries(retailerProducts().map((x) => [x.title, x]));
+    expect(byTitle['Linen Shirt']).toMatchObject({ status: 'ACTIVE', publishedOn: [onlineStore] });
+    expect(byTitle['Canvas Tote']).toMatchObject({ status: 'DRAFT', publishedOn: [] });
+    expect((await listings()).map((l) => [l.sourceVariant.sku, l.approval]).sort()).toEqual([
+      ['SHIRT-M', 'APPROVED'],
+      ['SHIRT-S', 'APPROVED'],
+      ['TOTE', 'PENDING'],
+    ]);
+    expect((await listPendingApprovals(database.db, p.retailerShopId)).map((x) => x.sku)).toEqual(['TOTE']);
+  });
+
+  it('never offers a rejected product again', async () => {
+    await sync();
+    const tote = (await listings()).filter((l) => l.sourceVariant.sku === 'TOTE');
+    expect(await rejectListings(database.db, p.retailerShopId, tote.map((l) => l.id))).toEqual(tote.map((l) => l.id));
+
+    await sync('FULL');
+
+    expect((await listings()).filter((l) => l.sourceVariant.sku === 'TOTE').map((l) => l.approval)).toEqual(['REJECTED']);
+    expect(retailerProducts().filter((x) => x.title === 'Canvas Tote')).toHaveLength(1);
+    expect((await listPendingApprovals(database.db, p.retailerShopId)).map((x) => x.sku)).not.toContain('TOTE');
+  });
+
+  it('pushes nothing on a second Partial sync when nothing changed', async () => {
+    await sync();
+    const callsBefore = productCalls();
+
+    const second = await sync();
+
+    expect(productCalls()).toBe(callsBefore);
+    expect({ created: second.counts.created ?? 0, updated: second.counts.updated ?? 0, pricesUpdated: second.counts.pricesUpdated ?? 0, linked: second.counts.linked ?? 0 }).toEqual({ created: 0, updated: 0, pricesUpdated: 0, linked: 0 });
+    expect(retailerProducts()).toHaveLength(2);
+  });
+
+  it('does not create a second product when the worker died after the create but before the listing was linked', async () => {
+    const crashing: SyncContext = {
+      ...ctx,
+      async connectorFor(connection) {
+        const connector = await ctx.connectorFor(connection);
+        if (connection.id !== p.retailerConnectionId) return connector;
+        return {
+          ...connector,
+          async createProduct(input) {
+            await connector.createProduct!(input);
+            throw new Error('worker killed');
+          },
+        };
+      },
+    };
+    await expect(sync('PARTIAL', crashing)).rejects.toThrow('worker killed');
+    expect(retailerProducts()).toHaveLength(1);
+
+    await sync();
+
+    expect(retailerProducts().map((x) => x.title).sort()).toEqual(['Canvas Tote', 'Linen Shirt']);
+    const rows = await listings();
+    expect(rows.every((l) => l.partnerVariantId !== null && l.approval === 'PENDING')).toBe(true);
+    expect(new Set(rows.filter((l) => l.sourceVariant.productTitle === 'Linen Shirt').map((l) => l.partnerProductId)).size).toBe(1);
+  });
+});
+
+describe('when the supplier edits a product the retailer already lists', () => {
+  it.each([
+    [true, 'Linen Shirt (2026)'],
+    [false, 'Linen Shirt'],
+  ])('with force-overwrite %s the retailer shows the title "%s"', async (forceOverwrite, expected) => {
+    await partners({ forceOverwrite });
+    const [shirt] = sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S'], '20.00')]);
+    await sync();
+
+    editProduct(sim, p.supplierDomain, shirt!.id, { title: 'Linen Shirt (2026)' });
+    const run = await sync();
+
+    expect(retailerProducts().map((x) => x.title)).toEqual([expected]);
+    expect(run.counts.updated ?? 0).toBe(forceOverwrite ? 1 : 0);
+  });
+
+  it.each([
+    [{ markupPercent: 100 }, '12.00', '24.00'],
+    [{ markupPercent: 50, rounding: 'x.99' }, '12.00', '18.99'],
+    [{ markupPercent: 40, fixedAdd: 1, rounding: 'whole' }, '9.99', '15.00'],
+    [{ markupPercent: 0 }, '8.25', '8.25'],
+  ])('follows a price change with the rule %j applied (%s wholesale → %s retail)', async (pricingRule, wholesale, retail) => {
+    await partners({ pricingRule, forceOverwrite: false });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00')]);
+    await sync();
+
+    editProduct(sim, p.supplierDomain, tote!.id, { price: wholesale });
+    const run = await sync();
+
+    expect(retailerProducts().flatMap((x) => x.variants.map((v) => v.price))).toEqual([retail]);
+    expect(run.counts.pricesUpdated).toBe(1);
+    expect((await listings()).map((l) => l.lastPushedPrice?.toFixed(2))).toEqual([retail]);
+  });
+});
+
+describe('when SKUs collide', () => {
+  it('raises an alert naming both supplier variants and lists neither', async () => {
+    await partners();
+    const [a, b] = sim.seedProducts(p.supplierDomain, [productWith('Twin A', ['TWIN']), productWith('Twin B', ['TWIN']), productWith('Solo', ['SOLO'])]);
+
+    await sync();
+
+    expect((await listings()).map((l) => l.sourceVariant.sku)).toEqual(['SOLO']);
+    expect(retailerProducts().map((x) => x.title)).toEqual(['Solo']);
+    const alert = await database.db.alert.findUniqueOrThrow({ where: { shopId_key: { shopId: p.supplierShopId, key: `duplicate-sku_${p.partnershipId}_TWIN` } } });
+    expect(alert.message).toBe(
+      `In ${p.supplierDomain}, SKU TWIN is on 2 variants: "Twin A" (${a!.variants[0]!.id}), "Twin B" (${b!.variants[0]!.id}). Tandem cannot tell which one to sync with ${p.retailerDomain}, so it skips this SKU.`,
+    );
+    expect(alert.fix).toBe(`Give each of these variants its own SKU in ${p.supplierDomain}; the next catalog sync links it and clears this alert.`);
+  });
+
+  it('clears the alert and lists the variant once the supplier fixes the SKU', async () => {
+    await partners();
+    const [, b] = sim.seedProducts(p.supplierDomain, [productWith('Twin A', ['TWIN']), productWith('Twin B', ['TWIN'])]);
+    await sync();
+
+    const shop = sim.shop(p.supplierDomain);
+    const variant = [...shop.variants.values()].find((v) => `gid://shopify/ProductVariant/${v.id}` === b!.variants[0]!.id)!;
+    variant.sku = 'TWIN-B';
+    editProduct(sim, p.supplierDomain, b!.id, {});
+    await sync();
+
+    expect((await listings()).map((l) => l.sourceVariant.sku).sort()).toEqual(['TWIN', 'TWIN-B']);
+    const alert = await database.db.alert.findUniqueOrThrow({ where: { shopId_key: { shopId: p.supplierShopId, key: `duplicate-sku_${p.partnershipId}_TWIN` } } });
+    expect(alert.resolvedAt).not.toBeNull();
+  });
+
+  it('links to the retailer product that already carries the SKU instead of creating one, and alerts when it is there twice', async () => {
+    await partners();
+    sim.seedProducts(p.retailerDomain, [productWith('Own Mug', ['MUG']), productWith('Cap A', ['CAP']), productWith('Cap B', ['CAP'])]);
+    sim.seedProducts(p.supplierDomain, [productWith('Mug', ['MUG']), productWith('Cap', ['CAP'])]);
+
+    const run = await sync();
+
+    const rows = await listings();
+    expect(rows.map((l) => [l.sourceVariant.sku, l.partnerProductId])).toEqual([['MUG', retailerProducts().find((x) => x.title === 'Own Mug')!.id]]);
+    expect(retailerProducts()).toHaveLength(3);
+    expect(run.counts).toMatchObject({ linked: 1, skipped: 1 });
+    const alert = await database.db.alert.findUniqueOrThrow({ where: { shopId_key: { shopId: p.retailerShopId, key: `duplicate-sku_${p.partnershipId}_CAP` } } });
+    expect(alert.title).toBe('SKU CAP is used by 2 variants');
+  });
+});
+
+describe('when the supplier deletes products', () => {
+  it('marks variants a Full pull no longer sees as ghosts, and keeps the rest', async () => {
+    await partners();
+    const [gone] = sim.seedProducts(p.supplierDomain, [productWith('Gone', ['GONE-1', 'GONE-2']), productWith('Kept', ['KEPT'])]);
+    await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
+
+    deleteProduct(sim, p.supplierDomain, gone!.id);
+    const result = await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
+
+    expect(result.ghosts).toBe(2);
+    const rows = await database.db.sourceVariant.findMany({ where: { connectionId: p.supplierConnectionId }, orderBy: { sku: 'asc' } });
+    expect(rows.map((r) => [r.sku, r.deletedAt !== null])).toEqual([
+      ['GONE-1', true],
+      ['GONE-2', true],
+      ['KEPT', false],
+    ]);
+  });
+
+  it('re-links a product deleted and recreated with the same SKU to the same listing', async () => {
+    await partners();
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00')]);
+    await sync();
+    const [before] = await listings();
+    await approveListings(ctx, p.retailerShopId, [before!.id]);
+
+    deleteProduct(sim, p.supplierDomain, tote!.id);
+    sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '6.00')]);
+    const run = await sync('FULL');
+
+    const after = await listings();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: before!.id, approval: 'APPROVED', partnerProductId: before!.partnerProductId, lastPushedPrice: expect.anything() });
+    expect(after[0]!.sourceVariantId).not.toBe(before!.sourceVariantId);
+    expect(after[0]!.sourceVariant.deletedAt).toBeNull();
+    expect(run.counts.relinked).toBe(1);
+    expect(retailerProducts().map((x) => [x.title, x.variants.map((v) => v.price)])).toEqual([['Canvas Tote', ['12.00']]]);
+  });
+});

@@ -1,0 +1,126 @@
+// From a Connection row to a live connector: decrypt the credentials, give the connector a store
+// that re-encrypts rotated tokens under a row lock, and a rate-limit budget. The engine asks the
+// registry for the platform's module by id; it never imports a concrete connector.
+import { z } from 'zod';
+import { getConnector } from '../../connectors/index.ts';
+import { unlimitedBudget, type Budget } from '../../connectors/sdk/budget.ts';
+import { silentLogger, type Connector, type CredentialStore, type Credentials, type Logger } from '../../connectors/sdk/connector.ts';
+import type { Db } from '../db.server.ts';
+import type { Connection } from '../generated/prisma/client.ts';
+import { secrets } from './crypto.server.ts';
+
+/** What every engine function is given: tests pass their own database, clock and connectors. */
+export interface SyncContext {
+  db: Db;
+  connectorFor(connection: Connection): Promise<Connector>;
+  now(): Date;
+  logger: Logger;
+  /** Aborted when the worker shuts down: long runs stop between pages. */
+  signal?: AbortSignal;
+  /** Progress in a merchant's units, e.g. (120, 400, 'listings'). */
+  progress?(done: number, total: number, phase: string): Promise<void>;
+  /** Platform calls and cost points spent through this context's connectors (for SyncRun). */
+  usage?: ApiUsage;
+}
+
+export interface ApiUsage {
+  calls: number;
+  costPoints: number;
+}
+
+export interface SyncContextOptions {
+  /** The jobs layer passes the connection's shared Redis budget; scripts and tests get none. */
+  budgetFor?: (connection: Connection) => Budget;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  now?: () => Date;
+  signal?: AbortSignal;
+  progress?: SyncContext['progress'];
+}
+
+/** Non-secret settings every connection may carry besides the connector's own config. */
+const CommonConfig = z.object({
+  /** Points the connector at a simulator (tests, demo, benchmarks) instead of the vendor. */
+  baseUrlOverride: z.url().optional(),
+});
+
+export function createSyncContext(db: Db, options: SyncContextOptions = {}): SyncContext {
+  const logger = options.logger ?? silentLogger;
+  const usage: ApiUsage = { calls: 0, costPoints: 0 };
+  const budgetFor = (connection: Connection) => metered(options.budgetFor?.(connection) ?? unlimitedBudget, usage);
+  return {
+    db,
+    now: options.now ?? (() => new Date()),
+    logger,
+    signal: options.signal,
+    progress: options.progress,
+    usage,
+    connectorFor: (connection) => openConnector(db, connection, { ...options, logger, budgetFor }),
+  };
+}
+
+/** Every call spends from the budget before it is sent, so counting spends counts calls. */
+function metered(budget: Budget, usage: ApiUsage): Budget {
+  return {
+    ...budget,
+    async spend(units = 1, opts) {
+      const result = await budget.spend(units, opts);
+      usage.calls++;
+      usage.costPoints += units;
+      return result;
+    },
+    async refund(units) {
+      usage.costPoints -= units;
+      await budget.refund(units);
+    },
+    observe: (state) => budget.observe(state),
+    usage: () => budget.usage(),
+    ...(budget.release ? { release: () => budget.release!() } : {}),
+  };
+}
+
+/** Builds the connector for one connection (no platform call is made here). */
+export async function openConnector(db: Db, connection: Connection, options: SyncContextOptions = {}): Promise<Connector> {
+  const module = getConnector(connection.platform);
+  const raw = (connection.config ?? {}) as Record<string, unknown>;
+  const common = CommonConfig.parse(raw);
+  const config = module.manifest.configSchema.parse(raw);
+  return module.create(config, {
+    budget: options.budgetFor?.(connection) ?? unlimitedBudget,
+    credentials: connectionCredentials(db, connection.id),
+    fetch: options.fetch,
+    baseUrlOverride: common.baseUrlOverride,
+    logger: options.logger ?? silentLogger,
+  });
+}
+
+/**
+ * Credentials stored encrypted on the Connection row. `update` locks the row (SELECT … FOR UPDATE)
+ * so two workers refreshing a rotating token run one after the other, the second seeing the first's.
+ */
+export function connectionCredentials(db: Db, connectionId: string): CredentialStore {
+  return {
+    async get() {
+      const row = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { credentials: true } });
+      return secrets().decryptJson<Credentials>(row.credentials);
+    },
+    async update(change) {
+      return db.$transaction(
+        async (tx) => {
+          const rows = await tx.$queryRaw<{ credentials: string }[]>`SELECT "credentials" FROM "Connection" WHERE "id" = ${connectionId} FOR UPDATE`;
+          if (!rows[0]) throw new Error(`Connection ${connectionId} no longer exists`);
+          const next = await change(secrets().decryptJson<Credentials>(rows[0].credentials));
+          await tx.connection.update({ where: { id: connectionId }, data: { credentials: secrets().encryptJson(next) } });
+          return next;
+        },
+        // A token refresh is one HTTP call: give it time, but not forever.
+        { timeout: 60_000, maxWait: 30_000 },
+      );
+    },
+  };
+}
+
+/** Encrypts credentials for a new or reconnected Connection row. */
+export function sealCredentials(credentials: Credentials): string {
+  return secrets().encryptJson(credentials);
+}

@@ -1,0 +1,387 @@
+// catalog.sync for one partnership: the supplier's catalog becomes listings at the retailer.
+// New products are created once, unpublished, and wait for the retailer's approval; later supplier
+// edits overwrite the retailer's copy only under force-overwrite; prices always follow, through the
+// partnership's pricing rule. Every write is retry-safe: the Listing intent row is written before
+// the product is created, and the create looks the supplier's product reference up first.
+import { requireCapability, type Connector } from '../../connectors/sdk/connector.ts';
+import type { CapabilityMethods, VariantPriceWrite } from '../../connectors/sdk/capabilities.ts';
+import { ConnectorError } from '../../connectors/sdk/errors.ts';
+import type { ProductInput, Sku, TandemOption, TandemProduct, TandemVariant } from '../../connectors/sdk/types.ts';
+import type { Db } from '../db.server.ts';
+import type { Connection, Listing, Partnership, Shop, SourceVariant } from '../generated/prisma/client.ts';
+import { pullSupplierCatalog, type PullResult, type SyncMode } from './catalog.server.ts';
+import type { SyncContext } from './connections.server.ts';
+import { offerNewVariants, planListingUpdates, productsAwaitingCreation, relinkRecreatedVariants, type PlannedListing } from './partial-plan.server.ts';
+import { parsePricingRule, retailPrice, type PricingRule } from './pricing.ts';
+import { clearRetailerDuplicate, matchPartnerSkus, relinkBySku, reportDuplicateSku, reportSupplierDuplicates } from './sku-match.server.ts';
+import { count, emptyTally, finishSyncRun, startSyncRun, type RunTally } from './sync-runs.server.ts';
+
+export interface CatalogSyncOptions {
+  mode: SyncMode;
+  /** schedule, manual, webhook, nightly, sweep: copied onto the SyncRun. */
+  trigger: string;
+  /** The job layer's SyncRun row; without one the engine records its own. */
+  syncRunId?: string;
+  /** False when the caller already pulled the supplier's catalog (one pull, many partners). */
+  pull?: boolean;
+}
+
+export interface CatalogSyncResult extends RunTally {
+  /** The SyncRun the engine recorded (null when the caller passed its own). */
+  syncRunId: string | null;
+  pull: PullResult | null;
+}
+
+const PRODUCTS_PER_BATCH = 50;
+const LISTINGS_PER_PAGE = 250;
+
+type PartnershipWithShops = Partnership & { supplier: Shop; retailer: Shop };
+type ListingWithSource = Listing & { sourceVariant: SourceVariant };
+type Writer = Connector & CapabilityMethods['products.write'];
+type Reader = Connector & CapabilityMethods['products.read'];
+
+interface Sides {
+  ctx: SyncContext;
+  partnership: PartnershipWithShops;
+  source: Connection;
+  rule: PricingRule;
+  writer: Writer;
+  reader: Reader;
+  tally: RunTally;
+}
+
+/** Errors about one item (a rejected product, a vanished variant): recorded, the run goes on. */
+function isItemError(err: unknown): err is ConnectorError {
+  return err instanceof ConnectorError && (err.code === 'invalid' || err.code === 'not_found' || err.code === 'conflict');
+}
+
+/** The supplier's catalog connection: the partnership's choice, else the supplier's Shopify. */
+export async function sourceConnectionOf(db: Db, partnership: Partnership): Promise<Connection> {
+  if (partnership.sourceConnectionId) return db.connection.findUniqueOrThrow({ where: { id: partnership.sourceConnectionId } });
+  return db.connection.findFirstOrThrow({ where: { shopId: partnership.supplierShopId, platform: 'shopify', status: 'ACTIVE' }, orderBy: { createdAt: 'asc' } });
+}
+
+/** Where the retailer's listings live: the partnership's target when it is the retailer's, else its Shopify. */
+export async function targetConnectionOf(db: Db, partnership: Partnership): Promise<Connection> {
+  if (partnership.targetConnectionId) {
+    const chosen = await db.connection.findUnique({ where: { id: partnership.targetConnectionId } });
+    if (chosen?.shopId === partnership.retailerShopId) return chosen;
+  }
+  return db.connection.findFirstOrThrow({ where: { shopId: partnership.retailerShopId, platform: 'shopify', status: 'ACTIVE' }, orderBy: { createdAt: 'asc' } });
+}
+
+/** Map.groupBy arrives in Node 21; Tandem runs on 20. */
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function price(value: { toFixed(digits: number): string } | null): string | null {
+  return value === null ? null : value.toFixed(2);
+}
+
+/** The retailer's copy of some of a supplier product's variants, priced by the partnership's rule. */
+export function productInputOf(source: Connection, variants: SourceVariant[], rule: PricingRule): ProductInput {
+  const first = variants[0]!;
+  const options = new Map<string, string[]>();
+  for (const v of variants) {
+    for (const o of v.options as Array<{ name: string; value: string }>) {
+      const values = options.get(o.name) ?? [];
+      if (!values.includes(o.value)) values.push(o.value);
+      options.set(o.name, values);
+    }
+  }
+  return {
+    externalReference: `${source.externalAccount}/${first.externalProductId}`,
+    title: first.productTitle,
+    description: first.description ?? '',
+    vendor: first.vendor,
+    images: first.images as unknown as ProductInput['images'],
+    options: [...options].map(([name, values]): TandemOption => ({ name, values })),
+    variants: variants.map((v) => ({
+      sku: v.sku as Sku,
+      selectedOptions: v.options as Array<{ name: string; value: string }>,
+      price: retailPrice(price(v.price)!, rule),
+      compareAtPrice: v.compareAtPrice === null ? null : retailPrice(price(v.compareAtPrice)!, rule),
+    })),
+  };
+}
+
+function linkFields(variant: TandemVariant, at: Date) {
+  return {
+    partnerProductId: variant.productExternalId,
+    partnerVariantId: variant.externalId,
+    partnerInventoryItemId: variant.inventoryItemId,
+    partnerSku: variant.sku,
+    observedPrice: variant.price,
+    lastSyncedAt: at,
+    lastError: null,
+  };
+}
+
+/**
+ * Syncs the supplier's catalog to one retailer. Pulls the supplier's changes (unless `pull` is
+ * false), offers new variants as PENDING listings created unpublished at the retailer, then pushes
+ * content (force-overwrite only) and prices to existing listings: all of them on FULL, on PARTIAL
+ * only those whose desired state differs from what was last pushed or the retailer drifted from.
+ */
+export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: string, options: CatalogSyncOptions): Promise<CatalogSyncResult> {
+  const partnership = await ctx.db.partnership.findUniqueOrThrow({ where: { id: partnershipId }, include: { supplier: true, retailer: true } });
+  const tally = emptyTally();
+  const startedAt = ctx.now();
+  const usageBefore = { ...(ctx.usage ?? { calls: 0, costPoints: 0 }) };
+  const syncRunId = options.syncRunId
+    ? null
+    : await startSyncRun(ctx.db, { shopId: partnership.supplierShopId, partnershipId, kind: 'catalog.sync', mode: options.mode, trigger: options.trigger, at: startedAt });
+  const settle = () => {
+    tally.apiCalls = (ctx.usage?.calls ?? 0) - usageBefore.calls;
+    tally.costPoints = (ctx.usage?.costPoints ?? 0) - usageBefore.costPoints;
+    tally.counts.durationMs = ctx.now().getTime() - startedAt.getTime();
+  };
+
+  let pull: PullResult | null = null;
+  try {
+    if (partnership.status !== 'ACTIVE') {
+      tally.errors.push({ subject: `Partnership ${partnership.id}`, message: `is ${partnership.status.toLowerCase()}, not active: nothing was synced` });
+    } else {
+      const source = await sourceConnectionOf(ctx.db, partnership);
+      const target = await targetConnectionOf(ctx.db, partnership);
+      if (options.pull !== false) pull = await pullSupplierCatalog(ctx, source.id, { mode: options.mode });
+      const retailer = await ctx.connectorFor(target);
+      const sides: Sides = {
+        ctx,
+        partnership,
+        source,
+        rule: parsePricingRule(partnership.pricingRule),
+        writer: requireCapability(retailer, 'products.write'),
+        reader: requireCapability(retailer, 'products.read'),
+        tally,
+      };
+      count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
+      const duplicates = await reportSupplierDuplicates(ctx.db, partnership, source.id, ctx.now());
+      count(tally, 'duplicateSkus', duplicates.size);
+      await offerNewVariants(ctx.db, partnership.id, source.id);
+      await createOfferedProducts(sides);
+      await pushListingUpdates(sides, options.mode);
+    }
+  } catch (err) {
+    settle();
+    if (syncRunId) {
+      const code = err instanceof ConnectorError ? err.code : 'internal';
+      const message = err instanceof ConnectorError ? err.merchantMessage : err instanceof Error ? err.message : String(err);
+      await finishSyncRun(ctx.db, syncRunId, tally, ctx.now(), { code, message });
+    }
+    throw err;
+  }
+  settle();
+  if (syncRunId) await finishSyncRun(ctx.db, syncRunId, tally, ctx.now());
+  ctx.logger.info('Synced catalog to partner', { partnershipId, mode: options.mode, ...tally.counts });
+  return { ...tally, syncRunId, pull };
+}
+
+/** Listings offered but not yet linked: link to the retailer's variant by SKU, or create the product. */
+async function createOfferedProducts(s: Sides) {
+  const { ctx, partnership } = s;
+  let after: string | null = null;
+  for (;;) {
+    ctx.signal?.throwIfAborted();
+    const productIds = await productsAwaitingCreation(ctx.db, partnership.id, after, PRODUCTS_PER_BATCH);
+    if (productIds.length === 0) return;
+    after = productIds.at(-1)!;
+    const listings = await ctx.db.listing.findMany({
+      where: { partnershipId: partnership.id, partnerVariantId: null, approval: { not: 'REJECTED' }, sourceVariant: { connectionId: s.source.id, deletedAt: null, externalProductId: { in: productIds } } },
+      include: { sourceVariant: true },
+      orderBy: { sourceVariantId: 'asc' },
+    });
+    // A crash after createProduct left the product at the retailer: its SKUs are found and linked.
+    const matches = await matchPartnerSkus(s.reader, listings.map((l) => l.sourceVariant.sku).filter((x): x is string => x !== null));
+    const byProduct = groupBy(listings, (l) => l.sourceVariant.externalProductId);
+    for (const [productId, group] of byProduct) {
+      try {
+        await offerProduct(s, productId, group, matches);
+      } catch (err) {
+        if (!isItemError(err)) throw err;
+        const title = group[0]!.sourceVariant.productTitle;
+        s.tally.errors.push({ subject: `Product "${title}"`, message: err.merchantMessage });
+        count(s.tally, 'failed', group.length);
+        await ctx.db.listing.updateMany({ where: { id: { in: group.map((l) => l.id) } }, data: { lastError: err.merchantMessage } });
+      }
+    }
+    await ctx.progress?.(0, 0, 'new products');
+  }
+}
+
+async function offerProduct(s: Sides, supplierProductId: string, group: ListingWithSource[], matches: Map<string, Awaited<ReturnType<typeof matchPartnerSkus>> extends Map<string, infer M> ? M : never>) {
+  const { ctx, partnership } = s;
+  const now = ctx.now();
+  const missing: ListingWithSource[] = [];
+  for (const listing of group) {
+    const sku = listing.sourceVariant.sku!;
+    const match = matches.get(sku) ?? { kind: 'none' as const };
+    if (match.kind === 'duplicate') {
+      await reportDuplicateSku(ctx.db, partnership, 'retailer', sku, match.variants.map((v) => ({ productTitle: v.productTitle, variantId: v.externalId })));
+      // No guess and no listing: the next sync offers it again once the retailer fixes the SKU.
+      await ctx.db.listing.delete({ where: { id: listing.id } });
+      count(s.tally, 'skipped');
+    } else if (match.kind === 'one') {
+      await clearRetailerDuplicate(ctx.db, partnership, sku, now);
+      await ctx.db.listing.update({
+        where: { id: listing.id },
+        data: { ...linkFields(match.variant, now), lastPushedContentHash: listing.sourceVariant.contentHash, lastPushedPrice: match.variant.price },
+      });
+      count(s.tally, 'linked');
+    } else {
+      missing.push(listing);
+    }
+  }
+  if (missing.length === 0) return;
+
+  const listed = await ctx.db.listing.findFirst({
+    where: { partnershipId: partnership.id, partnerProductId: { not: null }, sourceVariant: { connectionId: s.source.id, externalProductId: supplierProductId } },
+    select: { partnerProductId: true },
+  });
+  if (listed?.partnerProductId) {
+    // New variants of a product the retailer already has: adding them rewrites the retailer's copy.
+    if (!partnership.forceOverwrite) {
+      const message = `has ${missing.length} new variant(s) (${missing.map((l) => l.sourceVariant.sku).join(', ')}) the retailer's copy lacks. Turn on "Overwrite partner edits" for this partner to add them.`;
+      s.tally.errors.push({ subject: `Product "${missing[0]!.sourceVariant.productTitle}"`, message });
+      count(s.tally, 'skipped', missing.length);
+      return;
+    }
+    await overwriteProduct(s, listed.partnerProductId);
+    return;
+  }
+
+  const input = productInputOf(
+    s.source,
+    missing.map((l) => l.sourceVariant),
+    s.rule,
+  );
+  const product = await s.writer.createProduct(input);
+  await linkCreated(s, product, missing, now, 'created');
+}
+
+/** Links listings to the variants of a product the retailer returned, by SKU. */
+async function linkCreated(s: Sides, product: TandemProduct, listings: ListingWithSource[], now: Date, counter: string) {
+  const bySku = new Map(product.variants.filter((v) => v.sku).map((v) => [v.sku as string, v]));
+  for (const listing of listings) {
+    const variant = listing.sourceVariant.sku ? bySku.get(listing.sourceVariant.sku) : undefined;
+    if (!variant) {
+      const message = `SKU ${listing.sourceVariant.sku} was not on the product ${product.externalId} the retailer's platform returned`;
+      s.tally.errors.push({ subject: `Product "${listing.sourceVariant.productTitle}"`, message });
+      count(s.tally, 'failed');
+      await s.ctx.db.listing.update({ where: { id: listing.id }, data: { lastError: message } });
+      continue;
+    }
+    await s.ctx.db.listing.update({
+      where: { id: listing.id },
+      data: { ...linkFields(variant, now), lastPushedContentHash: listing.sourceVariant.contentHash, lastPushedPrice: variant.price, priceDrift: false },
+    });
+    count(s.tally, counter);
+  }
+}
+
+/** Force-overwrite: the retailer's product takes the supplier's content and prices again. */
+async function overwriteProduct(s: Sides, partnerProductId: string): Promise<Set<string>> {
+  const listings = await s.ctx.db.listing.findMany({
+    where: { partnershipId: s.partnership.id, partnerProductId, approval: { not: 'REJECTED' }, sourceVariant: { deletedAt: null, sku: { not: null } } },
+    include: { sourceVariant: true },
+    orderBy: { sourceVariantId: 'asc' },
+  });
+  if (listings.length === 0) return new Set();
+  const product = await s.writer.updateProduct(partnerProductId, productInputOf(s.source, listings.map((l) => l.sourceVariant), s.rule));
+  // A SKU edited at the supplier gives the retailer's variant a new id: linkCreated re-links by SKU.
+  await linkCreated(s, product, listings, s.ctx.now(), 'updated');
+  return new Set(listings.map((l) => l.id));
+}
+
+/** Existing listings: content under force-overwrite, then prices, page by page from the SQL plan. */
+async function pushListingUpdates(s: Sides, mode: SyncMode) {
+  const { ctx, partnership } = s;
+  let after: string | null = null;
+  let done = 0;
+  for (;;) {
+    ctx.signal?.throwIfAborted();
+    const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: partnership.forceOverwrite, after, limit: LISTINGS_PER_PAGE });
+    if (page.length === 0) return;
+    after = page.at(-1)!.sourceVariantId;
+
+    const handled = new Set<string>();
+    if (partnership.forceOverwrite) {
+      const stale = new Set(page.filter((l) => mode === 'FULL' || l.contentHash !== l.lastPushedContentHash).map((l) => l.partnerProductId));
+      for (const partnerProductId of stale) {
+        try {
+          for (const id of await overwriteProduct(s, partnerProductId)) handled.add(id);
+        } catch (err) {
+          if (!isItemError(err)) throw err;
+          await recordFailure(s, page.filter((l) => l.partnerProductId === partnerProductId), err);
+          page.filter((l) => l.partnerProductId === partnerProductId).forEach((l) => handled.add(l.listingId));
+        }
+      }
+    }
+
+    const prices = page.filter((l) => !handled.has(l.listingId));
+    for (const group of groupBy(prices, (l) => l.partnerProductId).values()) await pushPrices(s, group);
+    done += page.length;
+    await ctx.progress?.(done, 0, 'listings');
+  }
+}
+
+async function recordFailure(s: Sides, listings: PlannedListing[], err: ConnectorError) {
+  s.tally.errors.push({ subject: `SKU ${listings.map((l) => l.sku).join(', ')}`, message: err.merchantMessage });
+  count(s.tally, 'failed', listings.length);
+  await s.ctx.db.listing.updateMany({ where: { id: { in: listings.map((l) => l.listingId) } }, data: { lastError: err.merchantMessage } });
+}
+
+function priceWrite(l: PlannedListing): VariantPriceWrite {
+  return { productExternalId: l.partnerProductId, variantExternalId: l.partnerVariantId, price: l.desiredPrice, compareAtPrice: l.desiredCompareAtPrice };
+}
+
+/** One partner product's prices; a vanished variant is re-linked by SKU and written once more. */
+async function pushPrices(s: Sides, group: PlannedListing[]) {
+  const { ctx } = s;
+  if (!s.writer.updateVariantPrices) {
+    throw new ConnectorError('capability_missing', `Connector "${s.writer.id}" cannot update prices`, {
+      connectorId: s.writer.id,
+      merchantMessage: `The retailer's connection (${s.writer.id}) cannot update prices, so catalog sync cannot keep them in step. Choose a connector that can.`,
+      details: { capability: 'products.write', missingMethods: ['updateVariantPrices'] },
+    });
+  }
+  let writes = group;
+  try {
+    await s.writer.updateVariantPrices(writes.map(priceWrite));
+  } catch (err) {
+    if (!isItemError(err)) throw err;
+    const relinked: PlannedListing[] = [];
+    for (const l of group) {
+      const variant = await relinkBySku(ctx.db, s.reader, s.partnership, l);
+      if (variant) relinked.push({ ...l, partnerProductId: variant.productExternalId, partnerVariantId: variant.externalId, partnerSku: variant.sku });
+      else await recordFailure(s, [l], err);
+    }
+    count(s.tally, 'relinked', relinked.length);
+    writes = relinked;
+    try {
+      for (const g of groupBy(relinked, (l) => l.partnerProductId).values()) await s.writer.updateVariantPrices(g.map(priceWrite));
+    } catch (again) {
+      if (!isItemError(again)) throw again;
+      await recordFailure(s, relinked, again);
+      return;
+    }
+  }
+  const now = ctx.now();
+  await ctx.db.$transaction(
+    writes.map((l) =>
+      ctx.db.listing.update({
+        where: { id: l.listingId },
+        data: { lastPushedPrice: l.desiredPrice, observedPrice: l.desiredPrice, priceDrift: false, lastSyncedAt: now, lastError: null },
+      }),
+    ),
+  );
+  count(s.tally, 'pricesUpdated', writes.length);
+}
