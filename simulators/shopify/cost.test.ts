@@ -1,5 +1,5 @@
 import { getOperationAST, Kind, parse, type FragmentDefinitionNode } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { actualCost, requestedCost } from './cost.ts';
 import { adminSchema } from './schema.ts';
 
@@ -9,6 +9,11 @@ function cost(query: string, variables: Record<string, unknown> = {}) {
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   return requestedCost(adminSchema(), getOperationAST(document)!, fragments, variables);
 }
+
+// Building the 111k-line schema takes a second or more on a busy machine.
+beforeAll(() => {
+  adminSchema();
+}, 30_000);
 
 describe('when pricing a query from its document', () => {
   it.each([
