@@ -2,11 +2,12 @@
 // export { manifest, create }) and one line here; the registry validates each manifest at boot.
 import { createRegistry } from './sdk/registry.ts';
 import type { ConnectorModule } from './sdk/connector.ts';
+import bigcommerce from './bigcommerce/index.ts';
 import shopify from './shopify/index.ts';
 import woocommerce from './woocommerce/index.ts';
 import xero from './xero/index.ts';
 
-export const connectorModules: ConnectorModule[] = [shopify, woocommerce, xero];
+export const connectorModules: ConnectorModule[] = [shopify, woocommerce, xero, bigcommerce];
 
 export const registry = createRegistry(connectorModules);
 export const { getConnector, listConnectors, connectorFor } = registry;
