@@ -2,12 +2,13 @@
 // export { manifest, create }) and one line here; the registry validates each manifest at boot.
 import { createRegistry } from './sdk/registry.ts';
 import type { ConnectorModule } from './sdk/connector.ts';
+import lightspeed from './lightspeed/index.ts';
 import bigcommerce from './bigcommerce/index.ts';
 import shopify from './shopify/index.ts';
 import woocommerce from './woocommerce/index.ts';
 import xero from './xero/index.ts';
 
-export const connectorModules: ConnectorModule[] = [shopify, woocommerce, xero, bigcommerce];
+export const connectorModules: ConnectorModule[] = [shopify, woocommerce, xero, bigcommerce, lightspeed];
 
 export const registry = createRegistry(connectorModules);
 export const { getConnector, listConnectors, connectorFor } = registry;

@@ -1,0 +1,29 @@
+// Customers by email through the 2.0 search (`GET /api/2.0/search?type=customers&email=…`). The
+// partner's account id is stored as the customer_code; X-Series search has no code lookup, so an
+// account id is checked against the customers the email finds.
+import type { CustomerInput, TandemCustomer } from '../sdk/types.ts';
+import type { LightspeedClient } from './client.ts';
+import { about } from './errors.ts';
+import { toLightspeedCustomer, toTandemCustomer } from './map.ts';
+import { LightspeedCustomerOne, LightspeedCustomerSearch } from './schemas.ts';
+
+export async function findCustomer(ls: LightspeedClient, query: { email?: string | null; accountId?: string | null }): Promise<TandemCustomer | null> {
+  if (!query.email) return null;
+  const { data } = await ls.request({ path: '2.0/search', query: { type: 'customers', email: query.email } }, LightspeedCustomerSearch);
+  const matches = data.data.filter((c) => c.email?.toLowerCase() === query.email?.toLowerCase());
+  const chosen = (query.accountId && matches.find((c) => c.customer_code === query.accountId)) || matches[0];
+  return chosen ? toTandemCustomer(chosen) : null;
+}
+
+/** Creates the customer unless one with the email exists (then that one is returned as it is). */
+export async function createCustomer(ls: LightspeedClient, input: CustomerInput): Promise<TandemCustomer> {
+  const existing = await findCustomer(ls, input);
+  if (existing) return existing;
+  try {
+    // POST /api/2026-07/customers
+    const { data } = await ls.request({ method: 'POST', path: '2026-07/customers', json: toLightspeedCustomer(input) }, LightspeedCustomerOne);
+    return toTandemCustomer(data.data);
+  } catch (err) {
+    throw about(err, `customer ${input.email ?? input.accountId ?? ''}`.trim(), 'Check the customer in Lightspeed (its customer code must be unique), then press Retry in Activity.');
+  }
+}
