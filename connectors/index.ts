@@ -2,8 +2,8 @@
 // export { manifest, create }) and one line here; the registry validates each manifest at boot.
 import { createRegistry } from './sdk/registry.ts';
 import type { ConnectorModule } from './sdk/connector.ts';
-import lightspeed from './lightspeed/index.ts';
 import bigcommerce from './bigcommerce/index.ts';
+import lightspeed from './lightspeed/index.ts';
 import shopify from './shopify/index.ts';
 import woocommerce from './woocommerce/index.ts';
 import xero from './xero/index.ts';
