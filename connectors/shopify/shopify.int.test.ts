@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signWebhook, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { startReceiver } from '../../simulators/shopify/test-support/receiver.ts';
 import { describeConnectorConformance } from '../sdk/conformance.ts';
 import { memoryCredentials, requireCapability, silentLogger, type Connector, type Credentials } from '../sdk/connector.ts';
 import type { Budget } from '../sdk/budget.ts';
@@ -267,6 +268,36 @@ describe('Shopify connector against the simulator', () => {
       const stored = await credentials.get();
       expect(stored.accessToken).not.toBe(issued.access_token);
       expect(stored.refreshToken).not.toBe(issued.refresh_token);
+    });
+  });
+
+  describe('when Shopify delivers webhooks for changes Tandem made', () => {
+    it('verifies each delivery and translates it, with the order and stock ids', async () => {
+      const receiver = await startReceiver();
+      try {
+        sim.configureApp({ webhooks: [{ topic: 'products/create', uri: receiver.url }, { topic: 'inventory_levels/update', uri: receiver.url }] });
+        const connector = connect(sim, { accessToken: token, webhookSecret: sim.app().clientSecret });
+        const product = await requireCapability(connector, 'products.write').createProduct({
+          externalReference: 'ref-hook',
+          title: 'Hooked',
+          description: '',
+          options: [{ name: 'Title', values: ['Default Title'] }],
+          variants: [{ sku: sku('HOOK-1'), selectedOptions: [{ name: 'Title', value: 'Default Title' }], price: '5.00' }],
+        });
+        const variant = product.variants[0];
+        await requireCapability(connector, 'inventory.write').writeInventory([{ variant: { variantId: variant.externalId, inventoryItemId: variant.inventoryItemId }, quantity: 9 }]);
+        await sim.drainWebhooks();
+        const verifier = requireCapability(connector, 'webhooks');
+        const events = await Promise.all(receiver.received.map((r) => verifier.verifyWebhook(r.headers as Record<string, string>, Buffer.from(r.body))));
+        expect(events).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ kind: 'product.updated', productExternalId: product.externalId, shop: SHOP }),
+            expect.objectContaining({ kind: 'inventory.updated', inventoryItemId: variant.inventoryItemId, available: 9, shop: SHOP }),
+          ]),
+        );
+      } finally {
+        await receiver.close();
+      }
     });
   });
 });
