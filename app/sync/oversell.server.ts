@@ -6,10 +6,9 @@
 // intent record: the first delivery claims it, the units are netted out of the supplier exactly
 // once (quantity > 0 marks that), and a repeat finds the work done and changes nothing.
 import { Conflict } from '../../connectors/sdk/errors.ts';
-import type { VariantRef } from '../../connectors/sdk/types.ts';
 import type { Connection, Listing, SourceVariant } from '../generated/prisma/client.ts';
 import { claimReservations, isPending, orderKeyOf, reservationsOf } from './reservations.server.ts';
-import { partnerConnection, phaseDone, processStockLock, stockConnector, type StockConnector, type StockContext } from './stock-context.server.ts';
+import { partnerConnection, partnerRef, phaseDone, processStockLock, stockConnector, supplierRef, type StockConnector, type StockContext } from './stock-context.server.ts';
 import { applyStockChanges } from './stock-writes.server.ts';
 
 /** Orders Tandem forwards carry a reference starting with this (`tandem:<retailer shop>:<order id>`). */
@@ -277,14 +276,6 @@ async function resolveSales(ctx: StockContext, input: OversellInput): Promise<{ 
     if (sale.retailerUnits === 0 && !listings.some((l) => l.sourceVariantId === id)) sales.delete(id);
   }
   return { shopId: shop.id, sales, listings: listings.filter((l) => sales.has(l.sourceVariantId)) };
-}
-
-export function supplierRef(v: Pick<SourceVariant, 'externalVariantId' | 'inventoryItemId' | 'sku'>): VariantRef {
-  return { variantId: v.externalVariantId, inventoryItemId: v.inventoryItemId, sku: v.sku as VariantRef['sku'] };
-}
-
-export function partnerRef(l: Pick<Listing, 'partnerVariantId' | 'partnerInventoryItemId' | 'partnerSku'>): VariantRef {
-  return { variantId: l.partnerVariantId!, inventoryItemId: l.partnerInventoryItemId, sku: l.partnerSku as VariantRef['sku'] };
 }
 
 function only<T>(items: T[]): T | undefined {

@@ -5,7 +5,8 @@ import type { InventoryReader, InventoryWriter } from '../../connectors/sdk/capa
 import { requireCapability, type Connector, type ConnectorDeps, type Credentials } from '../../connectors/sdk/connector.ts';
 import type { ConnectorRegistry } from '../../connectors/sdk/registry.ts';
 import type { Db } from '../db.server.ts';
-import type { Connection } from '../generated/prisma/client.ts';
+import type { VariantRef } from '../../connectors/sdk/types.ts';
+import type { Connection, Listing, SourceVariant } from '../generated/prisma/client.ts';
 import type { SecretBox } from './crypto.server.ts';
 
 /**
@@ -116,3 +117,14 @@ export async function stockConnector(ctx: StockContext, connection: Connection):
   const writer = requireCapability(connector, 'inventory.write');
   return { readInventory: (refs) => reader.readInventory(refs), writeInventory: (writes) => writer.writeInventory(writes) };
 }
+
+/** How a supplier variant is addressed on its own platform. */
+export function supplierRef(v: Pick<SourceVariant, 'externalVariantId' | 'inventoryItemId' | 'sku'>): VariantRef {
+  return { variantId: v.externalVariantId, inventoryItemId: v.inventoryItemId, sku: v.sku as VariantRef['sku'] };
+}
+
+/** How a listing is addressed at the partner. */
+export function partnerRef(l: Pick<Listing, 'partnerVariantId' | 'partnerInventoryItemId' | 'partnerSku'>): VariantRef {
+  return { variantId: l.partnerVariantId!, inventoryItemId: l.partnerInventoryItemId, sku: l.partnerSku as VariantRef['sku'] };
+}
+

@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts'
 import type { Db } from '../db.server.ts';
 import { SecretBox } from './crypto.server.ts';
 import type { OversellInput } from './oversell.server.ts';
-import { inMemoryStockLock, registryConnectors, type StockContext } from './stock-context.server.ts';
+import { inMemoryStockLock, registryConnectors, stockConnector, type StockContext } from './stock-context.server.ts';
 
 export const SUPPLIER = 'supplier.myshopify.com';
 
@@ -32,6 +32,8 @@ export interface StockNetwork {
   reset(options: NetworkOptions): Promise<void>;
   /** What a shop's storefront shows for a SKU. */
   available(shop: string, sku: string): number;
+  /** A merchant edits a count in their own admin (no Tandem involved). */
+  setStockDirectly(shop: string, sku: string, quantity: number): Promise<void>;
   /** A storefront checkout at `shop`, returned as the oversell job's input. */
   order(shop: string, lines: Record<string, number>): OversellInput;
   close(): Promise<void>;
@@ -133,6 +135,12 @@ export async function startStockNetwork(label: string): Promise<StockNetwork> {
       const rows = sim.inventoryBySku(shop, sku);
       if (rows.length !== 1) throw new Error(`${shop} has ${rows.length} rows for ${sku}`);
       return rows[0]!.available;
+    },
+    async setStockDirectly(shop, sku, quantity) {
+      const connection = await db.connection.findFirstOrThrow({ where: { externalAccount: shop } });
+      const connector = await stockConnector(network.ctx, connection);
+      const row = sim.inventoryBySku(shop, sku)[0]!;
+      await connector.writeInventory([{ variant: { variantId: row.variantId, inventoryItemId: row.inventoryItemId }, quantity }]);
     },
     order(shop, lines) {
       const placed = sim.placeOrder(shop, { lineItems: Object.entries(lines).map(([sku, quantity]) => ({ sku, quantity })) });

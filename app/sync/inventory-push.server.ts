@@ -1,0 +1,226 @@
+// inventory.push: the supplier's available count, copied to one partner's listings. Partial pushes
+// only what changed since the last push (or drifted at the partner); Full pushes every listing.
+// Stock only: content and price travel with catalog.sync.
+import type { Db } from '../db.server.ts';
+import type { Listing, SourceVariant } from '../generated/prisma/client.ts';
+import { partnerConnection, partnerRef, processStockLock, stockConnector, supplierRef, type StockConnector, type StockContext } from './stock-context.server.ts';
+import { applyStockChanges, type StockChange } from './stock-writes.server.ts';
+
+export type PushMode = 'FULL' | 'PARTIAL';
+
+export interface InventoryPushOptions {
+  mode: PushMode;
+  /** SyncRun.trigger: schedule, manual, webhook, nightly, sweep. */
+  trigger: string;
+  /**
+   * The job layer's SyncRun for this run: when given, the job layer records the returned counts on
+   * it and no second row is written here. Without it a SyncRun is recorded here.
+   */
+  syncRunId?: string;
+  /** Listings per page (one supplier read and one partner write call per page). Default 1,000. */
+  pageSize?: number;
+  progress?(done: number, phase: string): void | Promise<void>;
+}
+
+export interface InventoryPushSummary {
+  partnershipId: string;
+  mode: PushMode;
+  /** Why nothing ran (push-inventory off, partnership not active, no partner connection). */
+  skipped?: string;
+  counts: {
+    listings: number;
+    pushed: number;
+    unchanged: number;
+    /** Listings whose partner figure had moved from what Tandem last pushed (found by compare-and-swap). */
+    drifted: number;
+    missingAtSupplier: number;
+    missingAtPartner: number;
+  };
+  /** Connector calls made; each is at least one platform request (connectors batch internally). */
+  apiCalls: number;
+  durationMs: number;
+  errors: { subject: string; message: string }[];
+  syncRunId: string | null;
+}
+
+type PushListing = Listing & { sourceVariant: Pick<SourceVariant, 'id' | 'connectionId' | 'externalVariantId' | 'inventoryItemId' | 'sku' | 'available' | 'deletedAt'> };
+
+const PAGE = 1_000;
+
+/** Listings Tandem keeps stock on: approved, or pending but already created at the partner. */
+const PUSHABLE = ['APPROVED', 'PENDING'] as const;
+
+export async function pushInventory(ctx: StockContext, partnershipId: string, options: InventoryPushOptions): Promise<InventoryPushSummary> {
+  const started = Date.now();
+  const summary: InventoryPushSummary = {
+    partnershipId,
+    mode: options.mode,
+    counts: { listings: 0, pushed: 0, unchanged: 0, drifted: 0, missingAtSupplier: 0, missingAtPartner: 0 },
+    apiCalls: 0,
+    durationMs: 0,
+    errors: [],
+    syncRunId: options.syncRunId ?? null,
+  };
+  const partnership = await ctx.db.partnership.findUnique({ where: { id: partnershipId } });
+  const skip = (reason: string) => ({ ...summary, skipped: reason, durationMs: Date.now() - started });
+  if (!partnership) return skip('The partnership no longer exists');
+  if (partnership.status !== 'ACTIVE') return skip(`The partnership is ${partnership.status.toLowerCase()}`);
+  if (!partnership.pushInventory) return skip('Inventory push is off for this partnership');
+  const connection = await partnerConnection(ctx.db, partnership.retailerShopId);
+  if (!connection) return skip('The partner has no active store connection');
+
+  const run = options.syncRunId
+    ? null
+    : await ctx.db.syncRun.create({
+        data: { shopId: partnership.supplierShopId, partnershipId, kind: 'inventory.push', mode: options.mode, trigger: options.trigger, status: 'RUNNING', startedAt: new Date(started) },
+      });
+  summary.syncRunId = run?.id ?? summary.syncRunId;
+
+  try {
+    const partner = counting(await stockConnector(ctx, connection), summary);
+    const suppliers = new Map<string, StockConnector>();
+    let after: string | null = null;
+    for (;;) {
+      ctx.signal?.throwIfAborted();
+      const page: PushListing[] = await pageOfListings(ctx.db, partnershipId, after, options.pageSize ?? PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.partnerVariantId;
+      summary.counts.listings += page.length;
+
+      // Under the oversell guard's lock: a count read here must not land after a newer one.
+      await (ctx.lock ?? processStockLock)(page.map((l) => l.sourceVariantId), async () => {
+        const available = await readSupplierStock(ctx, page.map((l) => l.sourceVariant), suppliers, summary);
+        const due = page.filter((l) => {
+          const count = available.get(l.sourceVariantId);
+          if (count === undefined) {
+            summary.counts.missingAtSupplier++;
+            return false;
+          }
+          const changed = options.mode === 'FULL' || l.quantityDrift || l.lastPushedQuantity !== Math.max(0, count);
+          if (!changed) summary.counts.unchanged++;
+          return changed;
+        });
+        if (due.length > 0) await pushPage(ctx, partner, due, available, summary);
+      });
+      await options.progress?.(summary.counts.listings, 'listings');
+    }
+    summary.durationMs = Date.now() - started;
+    if (run) {
+      await ctx.db.syncRun.update({
+        where: { id: run.id },
+        data: { status: summary.errors.length ? 'PARTIAL' : 'SUCCEEDED', finishedAt: new Date(), counts: { ...summary.counts }, apiCalls: summary.apiCalls, errors: summary.errors, progressDone: summary.counts.listings, progressTotal: summary.counts.listings },
+      });
+    }
+    return summary;
+  } catch (err) {
+    if (run) {
+      await ctx.db.syncRun.update({
+        where: { id: run.id },
+        data: { status: 'FAILED', finishedAt: new Date(), counts: { ...summary.counts }, apiCalls: summary.apiCalls, errors: [{ at: new Date().toISOString(), code: codeOf(err), message: String((err as Error)?.message ?? err) }] },
+      });
+    }
+    throw err;
+  }
+}
+
+/**
+ * One page in partner-variant order: `WHERE partnershipId = $1 AND partnerVariantId > $2 ORDER BY
+ * partnerVariantId LIMIT n` walks the (partnershipId, partnerVariantId) index, so the millionth
+ * listing costs what the first does. A listing without a partner variant was never created there.
+ */
+function pageOfListings(db: Db, partnershipId: string, after: string | null, take: number): Promise<PushListing[]> {
+  return db.listing.findMany({
+    where: { partnershipId, partnerVariantId: after === null ? { not: null } : { gt: after }, approval: { in: [...PUSHABLE] } },
+    orderBy: { partnerVariantId: 'asc' },
+    take,
+    include: { sourceVariant: { select: { id: true, connectionId: true, externalVariantId: true, inventoryItemId: true, sku: true, available: true, deletedAt: true } } },
+  });
+}
+
+/**
+ * The supplier's available count for each variant, one batched read per supplier connection, saved
+ * on SourceVariant.available. Variants the supplier no longer has are absent from the answer.
+ */
+export async function readSupplierStock(
+  ctx: StockContext,
+  variants: Array<Pick<SourceVariant, 'id' | 'connectionId' | 'externalVariantId' | 'inventoryItemId' | 'sku' | 'deletedAt'>>,
+  connectors: Map<string, StockConnector>,
+  tally: { apiCalls: number },
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const byConnection = new Map<string, typeof variants>();
+  for (const v of variants) if (!v.deletedAt) byConnection.set(v.connectionId, [...(byConnection.get(v.connectionId) ?? []), v]);
+  for (const [connectionId, group] of byConnection) {
+    let connector = connectors.get(connectionId);
+    if (!connector) {
+      const connection = await ctx.db.connection.findUniqueOrThrow({ where: { id: connectionId } });
+      connector = counting(await stockConnector(ctx, connection), tally);
+      connectors.set(connectionId, connector);
+    }
+    const levels = await connector.readInventory(group.map(supplierRef));
+    const byRef = new Map(levels.map((l) => [l.variant.variantId, l.available]));
+    for (const v of group) {
+      const available = byRef.get(v.externalVariantId);
+      if (available !== undefined) out.set(v.id, available);
+    }
+  }
+  await saveAvailable(ctx.db, out);
+  return out;
+}
+
+async function pushPage(ctx: StockContext, partner: StockConnector, due: PushListing[], available: Map<string, number>, summary: InventoryPushSummary) {
+  const changes: StockChange[] = due.map((l) => ({
+    variant: partnerRef(l),
+    // What Tandem believes the partner shows; a mismatch comes back stale and is re-read.
+    expected: l.quantityDrift && l.observedQuantity !== null ? l.observedQuantity : l.lastPushedQuantity,
+    target: () => available.get(l.sourceVariantId)!,
+  }));
+  const result = await applyStockChanges(partner, changes);
+  summary.counts.drifted += result.staleRetries;
+  const byPartnerVariant = new Map(due.map((l) => [l.partnerVariantId!, l]));
+  const pushed = result.applied.map((a) => ({ listing: byPartnerVariant.get(a.variantId)!, quantity: a.to }));
+  summary.counts.pushed += pushed.length;
+  const now = ctx.now?.() ?? new Date();
+  await savePushed(ctx.db, pushed.map((p) => ({ id: p.listing.id, quantity: p.quantity })), now);
+  for (const u of result.unresolved) {
+    const listing = byPartnerVariant.get(u.change.variant.variantId)!;
+    if (u.reason === 'missing') summary.counts.missingAtPartner++;
+    const message = u.reason === 'missing' ? 'The partner store no longer has this variant' : 'The partner’s stock kept changing while Tandem set it';
+    summary.errors.push({ subject: listing.partnerSku ?? listing.partnerVariantId!, message });
+    await ctx.db.listing.update({ where: { id: listing.id }, data: u.reason === 'missing' ? { lastError: message } : { quantityDrift: true, lastError: message } });
+  }
+}
+
+/** One statement per page instead of one per row. */
+async function saveAvailable(db: Db, counts: Map<string, number>) {
+  if (counts.size === 0) return;
+  const ids = [...counts.keys()];
+  const values = ids.map((id) => counts.get(id)!);
+  await db.$executeRaw`UPDATE "SourceVariant" AS s SET "available" = v.available FROM unnest(${ids}::text[], ${values}::int[]) AS v(id, available) WHERE s."id" = v.id AND s."available" <> v.available`;
+}
+
+export async function savePushed(db: Db, pushed: Array<{ id: string; quantity: number }>, at: Date) {
+  if (pushed.length === 0) return;
+  const ids = pushed.map((p) => p.id);
+  const values = pushed.map((p) => p.quantity);
+  await db.$executeRaw`UPDATE "Listing" AS l SET "lastPushedQuantity" = v.quantity, "observedQuantity" = v.quantity, "quantityDrift" = false, "lastError" = NULL, "lastSyncedAt" = ${at}, "updatedAt" = ${at} FROM unnest(${ids}::text[], ${values}::int[]) AS v(id, quantity) WHERE l."id" = v.id`;
+}
+
+/** Counts connector calls into `tally.apiCalls`. */
+export function counting(connector: StockConnector, tally: { apiCalls: number }): StockConnector {
+  return {
+    readInventory: (refs) => {
+      tally.apiCalls++;
+      return connector.readInventory(refs);
+    },
+    writeInventory: (writes) => {
+      tally.apiCalls++;
+      return connector.writeInventory(writes);
+    },
+  };
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' ? code : 'error';
+}
