@@ -6,11 +6,11 @@ describe('when spending from a token bucket', () => {
     const budget = createMemoryBudget({ kind: 'token-bucket', capacity: 10, refillPerSecond: 10, unit: 'cost', source: 'https://x.example' });
     const started = Date.now();
     await budget.spend(10);
-    expect(Date.now() - started).toBeLessThan(50);
+    expect(Date.now() - started).toBeLessThan(100);
     const { waitedMs } = await budget.spend(5);
-    // 5 units at 10/s = 500 ms, less what refilled while the test ran.
-    expect(waitedMs).toBeGreaterThanOrEqual(400);
-    expect(waitedMs).toBeLessThan(2_000);
+    // The bucket was emptied at `started`: 5 units at 10/s cannot be there before 500 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+    expect(waitedMs).toBeGreaterThan(0);
   });
 
   it('throws rate_limited instead of waiting past the caller’s cap', async () => {
