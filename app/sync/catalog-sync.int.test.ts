@@ -206,10 +206,7 @@ describe('when SKUs collide', () => {
     const [, b] = sim.seedProducts(p.supplierDomain, [productWith('Twin A', ['TWIN']), productWith('Twin B', ['TWIN'])]);
     await sync();
 
-    const shop = sim.shop(p.supplierDomain);
-    const variant = [...shop.variants.values()].find((v) => `gid://shopify/ProductVariant/${v.id}` === b!.variants[0]!.id)!;
-    variant.sku = 'TWIN-B';
-    editProduct(sim, p.supplierDomain, b!.id, {});
+    editProduct(sim, p.supplierDomain, b!.id, { skus: { TWIN: 'TWIN-B' } });
     await sync();
 
     expect((await listings()).map((l) => l.sourceVariant.sku).sort()).toEqual(['TWIN', 'TWIN-B']);
@@ -269,5 +266,75 @@ describe('when the supplier deletes products', () => {
     expect(after[0]!.sourceVariant.deletedAt).toBeNull();
     expect(run.counts.relinked).toBe(1);
     expect(retailerProducts().map((x) => [x.title, x.variants.map((v) => v.price)])).toEqual([['Canvas Tote', ['12.00']]]);
+  });
+});
+
+describe('when a SKU or a partner variant changes after listing', () => {
+  it('with force-overwrite, a SKU edited at the supplier reaches the retailer and the listing follows it', async () => {
+    await partners({ forceOverwrite: true });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'])]);
+    await sync();
+    const [before] = await listings();
+
+    editProduct(sim, p.supplierDomain, tote!.id, { skus: { TOTE: 'TOTE-XL' } });
+    const run = await sync();
+
+    expect(retailerProducts().flatMap((x) => x.variants.map((v) => v.sku))).toEqual(['TOTE-XL']);
+    const [after] = await listings();
+    expect(after).toMatchObject({ id: before!.id, partnerSku: 'TOTE-XL', partnerProductId: before!.partnerProductId });
+    expect(run.counts.updated).toBe(1);
+  });
+
+  it('without force-overwrite, a SKU edited at the supplier keeps the listing linked by id and pushes nothing', async () => {
+    await partners({ forceOverwrite: false });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'])]);
+    await sync();
+    const [before] = await listings();
+    const callsBefore = productCalls();
+
+    editProduct(sim, p.supplierDomain, tote!.id, { skus: { TOTE: 'TOTE-XL' } });
+    await sync();
+
+    const [after] = await listings();
+    expect(after).toMatchObject({ id: before!.id, partnerVariantId: before!.partnerVariantId, partnerSku: 'TOTE' });
+    expect(after!.sourceVariant.sku).toBe('TOTE-XL');
+    expect(productCalls()).toBe(callsBefore);
+  });
+
+  it('re-links by SKU a variant the retailer deleted and recreated, when its price next changes', async () => {
+    await partners({ pricingRule: { markupPercent: 100 } });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00')]);
+    await sync();
+    deleteProduct(sim, p.retailerDomain, retailerProducts()[0]!.id);
+    const [recreated] = sim.seedProducts(p.retailerDomain, [productWith('My Tote', ['TOTE'], '9.00')]);
+
+    editProduct(sim, p.supplierDomain, tote!.id, { price: '6.00' });
+    const run = await sync();
+
+    expect(retailerProducts().map((x) => [x.title, x.variants.map((v) => v.price)])).toEqual([['My Tote', ['12.00']]]);
+    const [after] = await listings();
+    expect(after).toMatchObject({ partnerProductId: recreated!.id, partnerVariantId: recreated!.variants[0]!.id, lastError: null });
+    expect(run.counts).toMatchObject({ relinked: 1, pricesUpdated: 1 });
+  });
+
+  it('pushes the price again, on a Partial sync, to a listing whose retailer copy drifted', async () => {
+    await partners({ pricingRule: { markupPercent: 100 } });
+    sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00'), productWith('Mug', ['MUG'], '3.00')]);
+    await sync();
+    const mug = retailerProducts().find((x) => x.title === 'Mug')!;
+    editProduct(sim, p.retailerDomain, mug.id, { price: '4.50' });
+    await database.db.listing.updateMany({ where: { partnerProductId: mug.id }, data: { observedPrice: '4.50', priceDrift: true } });
+
+    const run = await sync();
+
+    expect(run.counts.pricesUpdated).toBe(1);
+    expect(retailerProducts().map((x) => [x.title, x.variants[0]!.price]).sort()).toEqual([
+      ['Canvas Tote', '10.00'],
+      ['Mug', '6.00'],
+    ]);
+    expect((await listings()).map((l) => [l.sourceVariant.sku, l.priceDrift, l.observedPrice?.toFixed(2)]).sort()).toEqual([
+      ['MUG', false, '6.00'],
+      ['TOTE', false, '10.00'],
+    ]);
   });
 });

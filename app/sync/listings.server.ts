@@ -314,7 +314,7 @@ async function pushListingUpdates(s: Sides, mode: SyncMode) {
 
     const handled = new Set<string>();
     if (partnership.forceOverwrite) {
-      const stale = new Set(page.filter((l) => mode === 'FULL' || l.contentHash !== l.lastPushedContentHash).map((l) => l.partnerProductId));
+      const stale = new Set(page.filter((l) => mode === 'FULL' || l.contentHash !== l.lastPushedContentHash || l.sku !== l.partnerSku).map((l) => l.partnerProductId));
       for (const partnerProductId of stale) {
         try {
           for (const id of await overwriteProduct(s, partnerProductId)) handled.add(id);

@@ -64,7 +64,8 @@ export interface ListingPlanQuery {
 /**
  * Live, linked, not rejected listings. FULL: all of them. PARTIAL: only those whose desired price
  * differs from the last push, whose partner copy drifted, or (under force-overwrite) whose
- * supplier content changed since the last push.
+ * supplier content or SKU changed since the last push. Without force-overwrite a SKU edited on
+ * either side changes nothing: the listing stays linked by the variants' stable ids.
  */
 export async function planListingUpdates(db: Db, q: ListingPlanQuery): Promise<PlannedListing[]> {
   const desired = retailPriceSql(q.rule, Prisma.sql`sv."price"`);
@@ -76,7 +77,7 @@ export async function planListingUpdates(db: Db, q: ListingPlanQuery): Promise<P
           ${desired} IS DISTINCT FROM l."lastPushedPrice"
           OR l."priceDrift"
           OR (l."observedPrice" IS NOT NULL AND l."observedPrice" IS DISTINCT FROM l."lastPushedPrice")
-          OR (${q.forceOverwrite} AND sv."contentHash" IS DISTINCT FROM l."lastPushedContentHash")
+          OR (${q.forceOverwrite} AND (sv."contentHash" IS DISTINCT FROM l."lastPushedContentHash" OR sv."sku" IS DISTINCT FROM l."partnerSku"))
         )`;
   const rows = await db.$queryRaw<
     Array<Omit<PlannedListing, 'lastPushedPrice' | 'desiredPrice' | 'desiredCompareAtPrice'> & { lastPushedPrice: Prisma.Decimal | null; desiredPrice: Prisma.Decimal; desiredCompareAtPrice: Prisma.Decimal | null }>

@@ -85,7 +85,7 @@ export function productWith(title: string, skus: string[], price = '10.00', extr
 }
 
 /** The merchant edits a product in their Shopify admin (updatedAt moves, as Shopify stamps it). */
-export function editProduct(sim: ShopifySimulator, domain: string, productGid: string, change: { title?: string; price?: string }) {
+export function editProduct(sim: ShopifySimulator, domain: string, productGid: string, change: { title?: string; price?: string; skus?: Record<string, string> }) {
   const shop = sim.shop(domain);
   const product = shop.products.get(idOf('Product', productGid) ?? -1);
   if (!product) throw new Error(`No product ${productGid} in ${domain}`);
@@ -94,6 +94,14 @@ export function editProduct(sim: ShopifySimulator, domain: string, productGid: s
     for (const id of product.variantIds) {
       const variant = shop.variants.get(id)!;
       variant.price = change.price;
+      variant.updatedAt = new Date(sim.clock.nowMs()).toISOString();
+    }
+  }
+  for (const id of product.variantIds) {
+    const variant = shop.variants.get(id)!;
+    const renamed = variant.sku ? change.skus?.[variant.sku] : undefined;
+    if (renamed) {
+      variant.sku = renamed;
       variant.updatedAt = new Date(sim.clock.nowMs()).toISOString();
     }
   }
