@@ -233,3 +233,29 @@ describe('when BigCommerce calls the webhook URL', () => {
     await expect(verifier().verifyWebhook(headers, alter(body))).rejects.toMatchObject({ code: 'invalid' });
   });
 });
+
+describe('when pulling what changed since a checkpoint', () => {
+  it('returns only the products and orders changed after it, and resumes pages from the cursor', async () => {
+    sim.clock.advance(3_600_000);
+    const checkpoint = new Date(sim.clock.nowMs() - 60_000);
+    const connector = connectTo(sim);
+    const tote = await variantOf('TOTE');
+    await requireCapability(connector, 'inventory.write').writeInventory([{ variant: { variantId: tote.externalId }, quantity: 3 }]);
+    sim.placeOrder(STORE, { lines: [{ sku: 'SHIRT-S', quantity: 1 }], email: 'walk-in@shop.example' });
+
+    const products = await requireCapability(connector, 'products.read').listChangedProducts({ since: checkpoint });
+    const orders = await requireCapability(connector, 'orders.read').listChangedOrders({ since: checkpoint });
+    const first = await requireCapability(connector, 'products.read').listChangedVariants({});
+    const rest = await requireCapability(connector, 'products.read').listChangedVariants({ cursor: first.nextCursor });
+
+    // The order took stock from the shirt, so the shirt changed too.
+    expect(products.items.map((p) => [p.title, p.variants.map((v) => v.available)])).toEqual([
+      ['Canvas Tote', [3]],
+      ['Linen Shirt', [4, 7]],
+    ]);
+    expect(products.nextCursor).toBeNull();
+    expect(orders.items.map((o) => [o.customer.email, o.lineItems.map((l) => [l.sku, l.quantity])])).toEqual([['walk-in@shop.example', [['SHIRT-S', 1]]]]);
+    expect(new Set([...first.items, ...rest.items].map((v) => v.externalId)).size).toBe(first.items.length + rest.items.length);
+    expect(rest.nextCursor).toBeNull();
+  });
+});

@@ -190,3 +190,24 @@ describe('when WooCommerce calls the webhook URL', () => {
     await expect(verifier().verifyWebhook(headers, body)).rejects.toMatchObject({ code: 'invalid' });
   });
 });
+
+describe('when pulling what changed since a checkpoint', () => {
+  it('returns only the products and orders changed after it, and resumes pages from the cursor', async () => {
+    sim.clock.advance(3_600_000);
+    const checkpoint = new Date(sim.clock.nowMs() - 60_000);
+    const connector = connectTo(sim);
+    const tote = await variantOf('TOTE');
+    await requireCapability(connector, 'inventory.write').writeInventory([{ variant: { variantId: tote.externalId, inventoryItemId: tote.inventoryItemId }, quantity: 3 }]);
+    sim.placeOrder(SITE, { lines: [{ sku: 'SHIRT-S', quantity: 1 }], email: 'walk-in@shop.example' });
+
+    const products = await requireCapability(connector, 'products.read').listChangedProducts({ since: checkpoint });
+    const orders = await requireCapability(connector, 'orders.read').listChangedOrders({ since: checkpoint });
+    const everything = await requireCapability(connector, 'products.read').listChangedVariants({});
+    const rest = await requireCapability(connector, 'products.read').listChangedVariants({ cursor: everything.nextCursor });
+
+    expect(products).toEqual({ items: [expect.objectContaining({ title: 'Canvas Tote', variants: [expect.objectContaining({ available: 3 })] })], nextCursor: null });
+    expect(orders.items.map((o) => [o.customer.email, o.lineItems.map((l) => [l.sku, l.quantity])])).toEqual([['walk-in@shop.example', [['SHIRT-S', 1]]]]);
+    expect(new Set([...everything.items, ...rest.items].map((v) => v.externalId)).size).toBe(everything.items.length + rest.items.length);
+    expect(rest.nextCursor).toBeNull();
+  });
+});
