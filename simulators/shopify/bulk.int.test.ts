@@ -103,6 +103,42 @@ describe('when the app writes products', () => {
     expect(published.body.data!.publishablePublish).toEqual({ publishable: { publishedOnPublication: true }, userErrors: [] });
   });
 
+  it('builds a product with productCreate and productVariantsBulkCreate/Update, replacing the default variant', async () => {
+    const locationId = sim.shopSummary(sim.shop(SHOP)).locations[0].id;
+    const created = await gql<{ productCreate: { product: { id: string; status: string; variants: { nodes: { title: string }[] } } } }>(
+      'mutation { productCreate(product: { title: "Scarf", status: DRAFT, productOptions: [{ name: "Size", values: [{ name: "S" }, { name: "L" }] }] }) { product { id status variants(first: 5) { nodes { title } } } userErrors { message } } }',
+    );
+    const product = created.body.data!.productCreate.product;
+    expect(product).toMatchObject({ status: 'DRAFT', variants: { nodes: [{ title: 'S' }] } });
+
+    const VARIANTS_CREATE = `mutation($id: ID!, $variants: [ProductVariantsBulkInput!]!) { productVariantsBulkCreate(productId: $id, variants: $variants, strategy: REMOVE_STANDALONE_VARIANT) {
+      productVariants { id title } userErrors { field message code } } }`;
+    const bulk = await gql<{ productVariantsBulkCreate: { productVariants: { id: string; title: string }[]; userErrors: unknown[] } }>(VARIANTS_CREATE, {
+      id: product.id,
+      variants: [
+        { optionValues: [{ optionName: 'Size', name: 'S' }], inventoryItem: { sku: 'SC-S' }, price: '20.00', inventoryQuantities: [{ locationId, availableQuantity: 2 }] },
+        { optionValues: [{ optionName: 'Size', name: 'L' }], inventoryItem: { sku: 'SC-L' }, price: '22.00', inventoryQuantities: [{ locationId, availableQuantity: 5 }] },
+      ],
+    });
+    expect(bulk.body.data!.productVariantsBulkCreate.userErrors).toEqual([]);
+    const badLocation = await gql<{ productVariantsBulkCreate: { userErrors: { code: string }[] } }>(VARIANTS_CREATE, {
+      id: product.id,
+      variants: [{ optionValues: [{ optionName: 'Size', name: 'M' }], inventoryQuantities: [{ locationId: 'gid://shopify/Location/999999', availableQuantity: 1 }] }],
+    });
+    expect(badLocation.body.data!.productVariantsBulkCreate.userErrors.map((e) => e.code)).toEqual(['TRACKED_VARIANT_LOCATION_NOT_FOUND']);
+
+    const [small] = bulk.body.data!.productVariantsBulkCreate.productVariants;
+    const updated = await gql<{ productVariantsBulkUpdate: { productVariants: { price: string; sku: string }[]; userErrors: unknown[] } }>(
+      'mutation($id: ID!, $variants: [ProductVariantsBulkInput!]!) { productVariantsBulkUpdate(productId: $id, variants: $variants) { productVariants { price sku } userErrors { field message code } } }',
+      { id: product.id, variants: [{ id: small.id, price: '18.00', inventoryItem: { sku: 'SC-S2' } }] },
+    );
+    expect(updated.body.data!.productVariantsBulkUpdate).toEqual({ productVariants: [{ price: '18.00', sku: 'SC-S2' }], userErrors: [] });
+    expect(sim.products(SHOP).find((p) => p.id === product.id)!.variants.map((v) => [v.sku, v.available])).toEqual([
+      ['SC-S2', 2],
+      ['SC-L', 5],
+    ]);
+  });
+
   it('sets metafields and refuses more than 25 in one call', async () => {
     const [hat] = sim.products(SHOP).filter((p) => p.title === 'Hat');
     const ok = await gql<{ metafieldsSet: { metafields: { key: string; value: string }[]; userErrors: unknown[] } }>(

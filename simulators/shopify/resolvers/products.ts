@@ -83,11 +83,12 @@ function updateVariant(ctx: GqlContext, v: VariantRecord, input: VariantInput) {
   v.updatedAt = nowIso(ctx.sim);
 }
 
-function applyQuantities(ctx: GqlContext, v: VariantRecord, input: VariantInput, errors: UserErrorShape[], path: (string | number)[]) {
+/** `missingLocationCode` differs per payload's error enum (productSet: NOT_FOUND, bulk create: TRACKED_VARIANT_LOCATION_NOT_FOUND). */
+function applyQuantities(ctx: GqlContext, v: VariantRecord, input: VariantInput, errors: UserErrorShape[], path: (string | number)[], missingLocationCode: string) {
   for (const [i, q] of (input.inventoryQuantities ?? []).entries()) {
     const locationId = idOf('Location', q.locationId);
     if (!locationId || !ctx.shop.locations.some((l) => l.id === locationId)) {
-      errors.push(userError([...path, 'inventoryQuantities', i, 'locationId'], 'Location does not exist', 'NOT_FOUND'));
+      errors.push(userError([...path, 'inventoryQuantities', i, 'locationId'], 'Location does not exist', missingLocationCode));
       continue;
     }
     const level = levelAt(ctx.sim, ctx.shop, v.inventoryItemId, locationId);
@@ -137,7 +138,7 @@ function productSet(ctx: GqlContext, args: { identifier?: { id?: string | null; 
         variant = addVariant(ctx.sim, shop, product, { ...variantFields(vi), selectedOptions: selected.length ? selected : undefined, title: selected.length ? selected.map((s) => s.value).join(' / ') : undefined });
       }
       keep.add(variant.id);
-      applyQuantities(ctx, variant, vi, errors, ['input', 'variants', i]);
+      applyQuantities(ctx, variant, vi, errors, ['input', 'variants', i], 'NOT_FOUND');
     }
     for (const id of [...product.variantIds]) if (!keep.has(id)) removeVariant(shop, product, id);
     product.variantIds.forEach((id, i) => {
@@ -193,25 +194,38 @@ function productUpdate(ctx: GqlContext, args: { product?: ProductFieldsInput | n
 function variantsBulkCreate(ctx: GqlContext, args: { productId: string; variants: VariantInput[]; strategy?: string | null }) {
   const product = ctx.shop.products.get(idOf('Product', args.productId) ?? -1);
   if (!product) return { product: null, productVariants: null, userErrors: [userError(['productId'], 'Product does not exist', 'PRODUCT_DOES_NOT_EXIST')] };
-  const errors: UserErrorShape[] = [];
   const before = productVariantsOf(ctx, product);
-  const created: VariantRecord[] = [];
+  const strategy = args.strategy ?? 'DEFAULT';
+  // The standalone variant goes when the strategy says so (schema, ProductVariantsBulkCreateStrategy).
+  const standalone = before.length === 1 ? before[0] : undefined;
+  const dropStandalone = Boolean(standalone && (strategy === 'REMOVE_STANDALONE_VARIANT' || (strategy === 'DEFAULT' && standalone.title === 'Default Title')));
+  const kept = dropStandalone ? [] : before;
+  const errors: UserErrorShape[] = [];
+  const planned: { input: VariantInput; selected: { name: string; value: string }[] }[] = [];
   for (const [i, vi] of args.variants.entries()) {
     const selected = selectedOptionsOf(product, vi.optionValues);
-    if (before.concat(created).some((v) => selected.length && JSON.stringify(v.selectedOptions) === JSON.stringify(selected))) {
-      errors.push(userError(['variants', i], `The variant '${selected.map((s) => s.value).join(' / ')}' already exists.`, 'VARIANT_ALREADY_EXISTS'));
-      continue;
+    const key = JSON.stringify(selected);
+    if (selected.length && (kept.some((v) => JSON.stringify(v.selectedOptions) === key) || planned.some((p) => JSON.stringify(p.selected) === key))) {
+      errors.push(userError(['variants', i], `The variant '${selected.map((x) => x.value).join(' / ')}' already exists.`, 'VARIANT_ALREADY_EXISTS'));
     }
-    const variant = addVariant(ctx.sim, ctx.shop, product, { ...variantFields(vi), selectedOptions: selected.length ? selected : undefined, title: selected.length ? selected.map((s) => s.value).join(' / ') : undefined });
-    applyQuantities(ctx, variant, vi, errors, ['variants', i]);
-    created.push(variant);
+    for (const [j, q] of (vi.inventoryQuantities ?? []).entries()) {
+      const locationId = idOf('Location', q.locationId);
+      if (!locationId || !ctx.shop.locations.some((l) => l.id === locationId)) {
+        errors.push(userError(['variants', i, 'inventoryQuantities', j, 'locationId'], 'Location does not exist', 'TRACKED_VARIANT_LOCATION_NOT_FOUND'));
+      }
+    }
+    planned.push({ input: vi, selected });
   }
-  const strategy = args.strategy ?? 'DEFAULT';
-  const standalone = before.length === 1 ? before[0] : undefined;
-  if (created.length && standalone && (strategy === 'REMOVE_STANDALONE_VARIANT' || (strategy === 'DEFAULT' && standalone.title === 'Default Title'))) {
+  if (errors.length) return { product: productView(ctx, product), productVariants: null, userErrors: errors };
+  if (dropStandalone && standalone && planned.length) {
     removeVariant(ctx.shop, product, standalone.id);
-    product.options = product.options.filter((o) => !(o.values.length <= 1 && o.values[0] === 'Default Title'));
+    if (standalone.title === 'Default Title') product.options = product.options.filter((o) => !(o.values.length <= 1 && o.values[0] === 'Default Title'));
   }
+  const created = planned.map(({ input, selected }) => {
+    const variant = addVariant(ctx.sim, ctx.shop, product, { ...variantFields(input), selectedOptions: selected.length ? selected : undefined, title: selected.length ? selected.map((x) => x.value).join(' / ') : undefined });
+    applyQuantities(ctx, variant, input, errors, ['variants'], 'TRACKED_VARIANT_LOCATION_NOT_FOUND');
+    return variant;
+  });
   touchProduct(ctx.sim, ctx.shop, product);
   return { product: productView(ctx, product), productVariants: created.map((v) => variantView(ctx, v)), userErrors: errors };
 }
