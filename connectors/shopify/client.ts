@@ -103,8 +103,9 @@ export class ShopifyClient {
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
         });
       } catch (err) {
-        await this.options.budget.refund(estimate);
         const failure = classifyThrown(err);
+        // Refused calls are not charged; a lost answer may have been, so that one stays spent.
+        if (failure.kind === 'http') await this.options.budget.refund(estimate);
         if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403) && !refreshed) {
           refreshed = true;
           if (await this.refreshAccessToken(token)) continue;
@@ -138,7 +139,8 @@ export class ShopifyClient {
 
       const errors = (response.errors ?? []) as GraphQLErrorLike[];
       if (errors.some((e) => e.extensions?.code === 'THROTTLED')) {
-        const wait = this.refillWait(cost.success ? (cost.data.requestedQueryCost ?? estimate) : estimate);
+        // At least a short pause, so a bucket we believe full cannot make us spin.
+        const wait = Math.max(50, this.refillWait(cost.success ? (cost.data.requestedQueryCost ?? estimate) : estimate));
         if (waitedMs + wait <= maxWaitMs) {
           this.options.logger.warn('Shopify throttled a call; waiting for the bucket to refill', { shop: this.options.shop, operation, wait });
           waitedMs += wait;
