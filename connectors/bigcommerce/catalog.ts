@@ -13,7 +13,8 @@ const IDS_PER_QUERY = 50;
 
 export async function listChangedProducts(bc: BigCommerceClient, changed: ChangedSince): Promise<Page<TandemProduct>> {
   const at = startOf(changed);
-  // products_catalog.v3.yml: GET /v3/catalog/products?include=variants,images&date_modified:min=&sort=id
+  // GET /v3/catalog/products?include=variants,images&date_modified:min=&sort=id
+  // (https://developer.bigcommerce.com/docs/rest-catalog/products#get-all-products, products_catalog.v3.yml)
   const { data, meta } = await bc.get(
     'v3/catalog/products',
     {
@@ -49,7 +50,7 @@ export async function productsById(bc: BigCommerceClient, ids: number[]): Promis
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
     const chunk = unique.slice(i, i + IDS_PER_QUERY).join(',');
-    // products_catalog.v3.yml: GET /v3/catalog/products?id:in=
+    // GET /v3/catalog/products?id:in= (https://developer.bigcommerce.com/docs/rest-catalog/products#get-all-products)
     out.push(...(await allPages((page) => bc.get('v3/catalog/products', { 'id:in': chunk, limit: 250, page }, v3List(BigCommerceProduct)))));
   }
   return out;
@@ -60,7 +61,7 @@ async function variantsWhere(bc: BigCommerceClient, filter: 'sku:in' | 'id:in', 
   const variants: BigCommerceVariant[] = [];
   for (let i = 0; i < values.length; i += IDS_PER_QUERY) {
     const chunk = values.slice(i, i + IDS_PER_QUERY).join(',');
-    // product-variants_catalog.v3.yml: GET /v3/catalog/variants?sku:in= (or id:in=)
+    // GET /v3/catalog/variants?sku:in= or id:in= (https://developer.bigcommerce.com/docs/rest-catalog/product-variants#get-all-variants)
     variants.push(...(await allPages((page) => bc.get('v3/catalog/variants', { [filter]: chunk, limit: 250, page }, v3List(BigCommerceVariant)))));
   }
   const products = new Map((await productsById(bc, variants.map((v) => v.product_id))).map((p) => [p.id, p]));

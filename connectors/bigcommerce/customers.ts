@@ -7,14 +7,14 @@ import { BigCommerceCustomer, v3List } from './schemas.ts';
 
 export async function findCustomer(bc: BigCommerceClient, query: { email?: string | null; accountId?: string | null }): Promise<TandemCustomer | null> {
   if (query.accountId && /^\d+$/.test(query.accountId)) {
-    // GET /v3/customers?id:in=
+    // GET /v3/customers?id:in= (https://developer.bigcommerce.com/docs/rest-management/customers#get-all-customers)
     const { data } = await bc.get('v3/customers', { 'id:in': query.accountId }, v3List(BigCommerceCustomer));
     const match = data.find((c) => String(c.id) === query.accountId);
     if (match) return toTandemCustomer(match);
   }
   if (query.email) {
     const email = query.email.toLowerCase();
-    // GET /v3/customers?email:in=
+    // GET /v3/customers?email:in= (https://developer.bigcommerce.com/docs/rest-management/customers#get-all-customers)
     const { data } = await bc.get('v3/customers', { 'email:in': email }, v3List(BigCommerceCustomer));
     const match = data.find((c) => c.email.toLowerCase() === email);
     if (match) return toTandemCustomer(match);

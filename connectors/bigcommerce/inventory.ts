@@ -16,7 +16,7 @@ export async function readInventory(bc: BigCommerceClient, refs: VariantRef[]): 
   const available = new Map<number, number>();
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
     for (let page = 1; ; page++) {
-      // inventory.v3.yml: GET /v3/inventory/items?variant_id:in=&location_id:in=
+      // GET /v3/inventory/items?variant_id:in=&location_id:in= (https://developer.bigcommerce.com/docs/rest-management/inventory/items, inventory.v3.yml)
       const { data, meta } = await bc.get(
         'v3/inventory/items',
         { 'variant_id:in': ids.slice(i, i + IDS_PER_QUERY).join(','), 'location_id:in': bc.locationId, limit: IDS_PER_QUERY, page },
@@ -45,7 +45,8 @@ export async function writeInventory(bc: BigCommerceClient, writes: InventoryWri
   }
   const go = writes.filter((w) => !stale.includes(w));
   for (let i = 0; i < go.length; i += MAX_ADJUSTMENT_ITEMS) {
-    // inventory.v3.yml: PUT /v3/inventory/adjustments/absolute { reason, items: [{ location_id, variant_id, quantity }] }
+    // PUT /v3/inventory/adjustments/absolute { reason, items: [{ location_id, variant_id, quantity }] }
+    // (https://developer.bigcommerce.com/docs/rest-management/inventory/adjustments, inventory.v3.yml)
     await bc.send(
       'PUT',
       'v3/inventory/adjustments/absolute',

@@ -15,13 +15,13 @@ import { BigCommerceOrder, BigCommerceOrderProduct, BigCommerceShipment, BigComm
 const ORDERS_PER_PAGE = 25;
 
 const linesOf = (bc: BigCommerceClient, orderId: number) =>
-  // GET /v2/orders/{order_id}/products
+  // GET /v2/orders/{order_id}/products (https://developer.bigcommerce.com/docs/rest-management/orders/order-products)
   bc.getV2List(`v2/orders/${orderId}/products`, { limit: 250 }, z.array(BigCommerceOrderProduct));
 const addressesOf = (bc: BigCommerceClient, orderId: number) =>
-  // GET /v2/orders/{order_id}/shipping_addresses
+  // GET /v2/orders/{order_id}/shipping_addresses (https://developer.bigcommerce.com/docs/rest-management/orders/order-shipping-addresses)
   bc.getV2List(`v2/orders/${orderId}/shipping_addresses`, {}, z.array(BigCommerceShippingAddress));
 const shipmentsOf = (bc: BigCommerceClient, orderId: number) =>
-  // GET /v2/orders/{order_id}/shipments
+  // GET /v2/orders/{order_id}/shipments (https://developer.bigcommerce.com/docs/rest-management/orders/order-shipments)
   bc.getV2List(`v2/orders/${orderId}/shipments`, { limit: 250 }, z.array(BigCommerceShipment));
 
 async function complete(bc: BigCommerceClient, order: BigCommerceOrder): Promise<TandemOrder> {
@@ -31,7 +31,8 @@ async function complete(bc: BigCommerceClient, order: BigCommerceOrder): Promise
 
 export async function listChangedOrders(bc: BigCommerceClient, changed: ChangedSince): Promise<Page<TandemOrder>> {
   const at = startOf(changed);
-  // GET /v2/orders?min_date_modified=&sort=id:asc&limit=&page= (204 when the page is empty)
+  // GET /v2/orders?min_date_modified=&sort=id:asc&limit=&page=, 204 when the page is empty
+  // (https://developer.bigcommerce.com/docs/rest-management/orders#get-all-orders)
   const orders = await bc.getV2List(
     'v2/orders',
     { limit: ORDERS_PER_PAGE, page: at.page, sort: 'id:asc', ...(at.since ? { min_date_modified: toBigCommerceDate(new Date(at.since)) } : {}) },
@@ -44,7 +45,7 @@ export async function listChangedOrders(bc: BigCommerceClient, changed: ChangedS
 }
 
 export async function findOrderByReference(bc: BigCommerceClient, reference: string): Promise<TandemOrder | null> {
-  // GET /v2/orders?external_order_id=
+  // GET /v2/orders?external_order_id= (https://developer.bigcommerce.com/docs/rest-management/orders#get-all-orders)
   const [order] = await bc.getV2List('v2/orders', { external_order_id: reference, limit: 1 }, z.array(BigCommerceOrder));
   return order ? complete(bc, order) : null;
 }
@@ -53,7 +54,7 @@ export async function createOrder(bc: BigCommerceClient, input: OrderCreateInput
   const earlier = await findOrderByReference(bc, input.externalReference);
   if (earlier) return earlier;
   const lines = await placeLines(bc, input);
-  // POST /v2/orders. Not retried on a lost answer (it would create twice): the caller's retry
+  // POST /v2/orders (https://developer.bigcommerce.com/docs/rest-management/orders#create-an-order). Not retried on a lost answer (it would create twice): the caller's retry
   // comes back here and finds the order by external_order_id first.
   const order = await bc.send('POST', 'v2/orders', toBigCommerceOrder(input, lines), BigCommerceOrder);
   return complete(bc, order);
@@ -101,7 +102,8 @@ export async function createFulfillment(bc: BigCommerceClient, input: Fulfillmen
     if (!earlier) throw Invalid(`BigCommerce order ${id} has nothing left to ship`, undefined, { connectorId: 'bigcommerce' });
     return toTandemFulfillment(earlier, lines);
   }
-  // POST /v2/orders/{order_id}/shipments with order_address_id, items and tracking.
+  // POST /v2/orders/{order_id}/shipments with order_address_id, items and tracking
+  // (https://developer.bigcommerce.com/docs/rest-management/orders/order-shipments).
   const shipment = await bc.send(
     'POST',
     `v2/orders/${id}/shipments`,

@@ -12,13 +12,13 @@ const SKUS_PER_QUERY = 50;
 
 async function variationsOf(woo: WooClient, product: WooProduct, query: Record<string, string> = {}): Promise<WooVariation[]> {
   if (product.type !== 'variable') return [];
-  // wp-api-v3_product-variations.md: GET /products/<product_id>/variations
+  // GET /products/<product_id>/variations: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-product-variations
   return woo.getAll(`products/${product.id}/variations`, query, z.array(WooVariation));
 }
 
 export async function listChangedProducts(woo: WooClient, changed: ChangedSince): Promise<Page<TandemProduct>> {
   const at = startOf(changed);
-  // wp-api-v3_products.md: GET /products with modified_after (+ dates_are_gmt), orderby, page, per_page
+  // GET /products with modified_after (+ dates_are_gmt), orderby, page, per_page: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-products
   const { items, totalPages } = await woo.get(
     'products',
     {
@@ -42,8 +42,12 @@ export async function listChangedVariants(woo: WooClient, changed: ChangedSince)
 
 /**
  * Every variant carrying each SKU. `/products?sku=` finds simple products; variations are found
- * through each variable product's own `sku` filter. WooCommerce refuses a duplicate SKU on save,
- * but imports and plugins write the meta directly, so duplicates exist and are reported.
+ * through each variable product's own `sku` filter, which costs one call per variable product.
+ * (WooCommerce itself also answers matching variations to `/products?sku=`
+ * (WC_REST_Products_Controller::prepare_objects_query adds product_variation), but the simulator
+ * does not, so they are taken from the scan, where their parent is known, and skipped here.)
+ * WooCommerce refuses a duplicate SKU on save, but imports and plugins write the meta directly,
+ * so duplicates exist and are reported.
  */
 export async function findVariantsBySku(woo: WooClient, skus: Sku[]): Promise<Map<Sku, TandemVariant[]>> {
   const found = new Map<Sku, TandemVariant[]>(skus.map((s) => [s, []]));
@@ -53,9 +57,9 @@ export async function findVariantsBySku(woo: WooClient, skus: Sku[]): Promise<Ma
   };
   for (let i = 0; i < wanted.length; i += SKUS_PER_QUERY) {
     const chunk = wanted.slice(i, i + SKUS_PER_QUERY).join(',');
-    // wp-api-v3_products.md: `sku` "Limit result set to products with specific SKU(s). Use commas to separate."
+    // GET /products?sku=a,b ("Use commas to separate"): https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-products
     for (const product of await woo.getAll('products', { sku: chunk }, z.array(WooProduct))) {
-      if (product.type !== 'variable') add(toTandemVariant(product));
+      if (product.type !== 'variable' && product.type !== 'variation') add(toTandemVariant(product));
     }
   }
   const variable = await woo.getAll('products', { type: 'variable' }, z.array(WooProduct));
@@ -72,7 +76,7 @@ export async function findVariantsBySku(woo: WooClient, skus: Sku[]): Promise<Ma
 export async function productsById(woo: WooClient, ids: number[]): Promise<WooProduct[]> {
   const out: WooProduct[] = [];
   for (let i = 0; i < ids.length; i += MAX_PER_PAGE) {
-    // wp-api-v3_products.md: `include` "Limit result set to specific ids."
+    // GET /products?include=: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-products
     out.push(...(await woo.getAll('products', { include: ids.slice(i, i + MAX_PER_PAGE).join(',') }, z.array(WooProduct))));
   }
   return out;

@@ -53,7 +53,7 @@ export async function writeInventory(woo: WooClient, writes: InventoryWrite[]): 
   for (const { path, items } of groups.values()) {
     for (let i = 0; i < items.length; i += MAX_BATCH) {
       const batch = items.slice(i, i + MAX_BATCH);
-      // wp-api-v3_products.md "Batch update products" / _product-variations.md "Batch update variations":
+      // https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-products and https://woocommerce.github.io/woocommerce-rest-api-docs/#batch-update-product-variations:
       // POST …/batch { update: [{ id, stock_quantity }] }, at most 100 objects. manage_stock is
       // switched on, since WooCommerce ignores stock_quantity while it is off.
       const result = await woo.send(

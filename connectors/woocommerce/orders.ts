@@ -13,7 +13,7 @@ import { WooNote, WooOrder, WooTandemFulfillment } from './schemas.ts';
 
 export async function listChangedOrders(woo: WooClient, changed: ChangedSince): Promise<Page<TandemOrder>> {
   const at = startOf(changed);
-  // wp-api-v3_orders.md: GET /orders with modified_after, dates_are_gmt, orderby, page, per_page
+  // GET /orders with modified_after, dates_are_gmt, orderby, page, per_page: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-orders
   const { items, totalPages } = await woo.get(
     'orders',
     {
@@ -32,7 +32,7 @@ export async function listChangedOrders(woo: WooClient, changed: ChangedSince): 
 export async function findOrderByReference(woo: WooClient, reference: string, lookbackDays: number): Promise<TandemOrder | null> {
   const since = toWooDate(new Date(Date.now() - lookbackDays * 86_400_000));
   for (let page = 1; ; page++) {
-    // wp-api-v3_orders.md: GET /orders (default order: date desc), modified_after bounds the scan.
+    // GET /orders (newest first by default), modified_after bounds the scan: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-orders
     const { items, totalPages } = await woo.get(
       'orders',
       { per_page: MAX_PER_PAGE, page, status: 'any', modified_after: since, dates_are_gmt: true },
@@ -48,7 +48,7 @@ export async function createOrder(woo: WooClient, input: OrderCreateInput, lookb
   const earlier = await findOrderByReference(woo, input.externalReference, lookbackDays);
   if (earlier) return earlier;
   const productIds = await lineProductIds(woo, input);
-  // wp-api-v3_orders.md: POST /orders. Not retried on a lost answer (it would create twice): the
+  // POST /orders (https://woocommerce.github.io/woocommerce-rest-api-docs/#create-an-order). Not retried on a lost answer (it would create twice): the
   // caller's retry comes back here and finds the order by its reference first.
   const order = await woo.send('POST', 'orders', toWooOrder(input, productIds), WooOrder);
   return toTandemOrder(order);
@@ -73,7 +73,7 @@ async function lineProductIds(woo: WooClient, input: OrderCreateInput): Promise<
 }
 
 async function readOrder(woo: WooClient, orderId: string): Promise<WooOrder> {
-  // wp-api-v3_orders.md: GET /orders/<id>
+  // GET /orders/<id>: https://woocommerce.github.io/woocommerce-rest-api-docs/#retrieve-an-order
   return (await woo.get(`orders/${Number(orderId)}`, {}, WooOrder)).items;
 }
 
@@ -133,7 +133,7 @@ export async function createFulfillment(woo: WooClient, input: FulfillmentCreate
     lines,
   };
   const allShipped = order.line_items.every((l) => open(l.id) - (lines.find((x) => x.lineId === l.id)?.quantity ?? 0) <= 0);
-  // wp-api-v3_orders.md: PUT /orders/<id> with meta_data (and status "completed" once all is shipped).
+  // PUT /orders/<id> with meta_data, and status "completed" once all is shipped: https://woocommerce.github.io/woocommerce-rest-api-docs/#update-an-order
   await woo.send('PUT', `orders/${order.id}`, {
     meta_data: [{ key: FULFILLMENTS_META, value: [...recorded, fulfillment] }],
     ...(allShipped ? { status: 'completed' } : {}),
@@ -143,12 +143,12 @@ export async function createFulfillment(woo: WooClient, input: FulfillmentCreate
 }
 
 async function ensureNote(woo: WooClient, orderId: number, f: z.infer<typeof WooTandemFulfillment>) {
-  // wp-api-v3_order-notes.md: GET /orders/<id>/notes?type=customer
+  // GET /orders/<id>/notes?type=customer: https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-order-notes
   const { items } = await woo.get(`orders/${orderId}/notes`, { type: 'customer' }, z.array(WooNote));
   if (!items.some((n) => n.note.includes(`[${f.id}]`))) await addNote(woo, orderId, f);
 }
 
 async function addNote(woo: WooClient, orderId: number, f: z.infer<typeof WooTandemFulfillment>) {
-  // wp-api-v3_order-notes.md: POST /orders/<id>/notes; customer_note true emails the buyer.
+  // POST /orders/<id>/notes; customer_note true emails the buyer: https://woocommerce.github.io/woocommerce-rest-api-docs/#create-an-order-note
   await woo.send('POST', `orders/${orderId}/notes`, { note: shipmentNote(f), customer_note: true }, WooNote);
 }
