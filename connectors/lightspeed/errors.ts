@@ -24,7 +24,7 @@ export function about(err: unknown, subject: string, fix = 'Correct it in Lights
   if (err.code !== 'invalid' && err.code !== 'conflict' && err.code !== 'not_found') return err;
   return new ConnectorError(err.code, `${subject}: ${err.message}`, {
     ...err.options,
-    merchantMessage: `Lightspeed refused the ${subject}: ${err.message.replace(/^.*?answered \d+: /, '')}. ${fix}`,
+    merchantMessage: `Lightspeed refused the ${subject}: ${err.message.replace(/^.*?answered \d+: /, '').replace(/^Lightspeed refused (the request|a duplicate): /, '')}. ${fix}`,
     cause: err,
   });
 }

@@ -213,6 +213,33 @@ describe('Lightspeed connector against the simulator', () => {
     });
   });
 
+  describe('when reading sales', () => {
+    it('pulls sales by version with each line’s SKU, and finds a forwarded one by its reference', async () => {
+      sim.seedProduct(PREFIX, { name: 'Mug', sku: 'MUG', price_excluding_tax: 6, inventory: 5 });
+      sim.placeSale(PREFIX, { lines: [{ sku: 'MUG', quantity: 1 }], invoice_number: '501' });
+      const connector = connect(sim, storeCredentials(sim, tokens));
+      const reader = requireCapability(connector, 'orders.read');
+      const page = await reader.listChangedOrders({});
+      expect(page.items.map((o) => [o.name, o.lineItems.map((l) => [l.sku, l.quantity, l.price]), o.externalReference])).toEqual([['#501', [['MUG', 1, '6']], null]]);
+      expect(await reader.listChangedOrders({ cursor: page.nextCursor })).toEqual({ items: [], nextCursor: null });
+      expect(await reader.findOrderByReference('501')).toBeNull();
+      const created = await requireCapability(connector, 'orders.write').createOrder({ externalReference: 'tandem-r-9', currency: 'USD', lineItems: [{ sku: sku('MUG'), title: 'Mug', quantity: 1, price: '6.00' }] });
+      expect((await reader.findOrderByReference('tandem-r-9'))?.externalId).toBe(created.externalId);
+    });
+
+    it('names the sale and Lightspeed’s field messages when it refuses the sale', async () => {
+      sim.seedProduct(PREFIX, { name: 'Mug', sku: 'MUG', price_excluding_tax: 6, inventory: 5 });
+      sim.faults.add({ route: 'POST .*/sales$', status: 422, times: 1, body: { error: 'Validation failed', details: { register_id: ['register_id is not a known register'] } } });
+      const err = await rejection(
+        requireCapability(connect(sim, storeCredentials(sim, tokens)), 'orders.write').createOrder({ externalReference: 'tandem-r-10', currency: 'USD', lineItems: [{ sku: sku('MUG'), title: 'Mug', quantity: 1, price: '6.00' }] }),
+      );
+      expect(err.code).toBe('invalid');
+      expect(err.merchantMessage).toBe(
+        'Lightspeed refused the sale for order tandem-r-10: Validation failed; register_id: register_id is not a known register. Correct it in Lightspeed, then press Retry in Activity.',
+      );
+    });
+  });
+
   describe('when Lightspeed throttles', () => {
     it('gets every call through a run of 429s, waiting out the RFC 1123 Retry-After, each attempt paid for', async () => {
       seedCatalog(sim, 4);
