@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import {
+  PartnerSettingsInput,
+  PartnershipError,
+  endPartnership,
+  getPartnership,
+  invitePartner,
+  listPartnerships,
+  respondToInvitation,
+  savePartnerSettings,
+} from './partners.server.ts';
+
+const A = 'alpha-supply.myshopify.com';
+const B = 'bravo-retail.myshopify.com';
+const C = 'charlie-goods.myshopify.com';
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase('partners');
+  for (const [domain, name] of [[A, 'Alpha Supply'], [B, 'Bravo Retail'], [C, 'Charlie Goods']]) {
+    await t.db.shop.create({ data: { domain, name } });
+  }
+});
+afterAll(async () => t.drop());
+
+async function refusal(promise: Promise<unknown>) {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(PartnershipError);
+  return err as PartnershipError;
+}
+
+describe('when a supplier invites a retailer by shop domain', () => {
+  let id: string;
+
+  it('creates an invitation that both shops see with their own roles', async () => {
+    const invited = await invitePartner(t.db, A, { partner: 'https://Bravo-Retail.myshopify.com/', myRole: 'SUPPLIER' });
+    id = invited.id;
+
+    expect(invited).toMatchObject({ status: 'INVITED', myRole: 'SUPPLIER', partner: { domain: B, name: 'Bravo Retail' }, invitedByMe: true, canRespond: false });
+    const retailerSide = await listPartnerships(t.db, B);
+    expect(retailerSide.partnerships).toEqual([expect.objectContaining({ id, myRole: 'RETAILER', partner: { domain: A, name: 'Alpha Supply' }, canRespond: true })]);
+  });
+
+  it('refuses a second invitation in the same direction while the first is pending', async () => {
+    const err = await refusal(invitePartner(t.db, A, { partner: 'bravo-retail', myRole: 'SUPPLIER' }));
+    expect(err.message).toBe('You and Bravo Retail are already invited in this direction.');
+    expect(err.field).toBe('partner');
+  });
+
+  it('does not let the inviting shop accept its own invitation', async () => {
+    const err = await refusal(respondToInvitation(t.db, A, id, true));
+    expect(err.code).toBe('forbidden');
+  });
+
+  it('hides the partnership from a shop outside it', async () => {
+    expect((await refusal(getPartnership(t.db, C, id))).code).toBe('not_found');
+    expect((await refusal(respondToInvitation(t.db, C, id, true))).code).toBe('not_found');
+    expect((await refusal(endPartnership(t.db, C, id))).code).toBe('not_found');
+    expect((await listPartnerships(t.db, C)).partnerships).toEqual([]);
+  });
+
+  it('becomes active once the retailer accepts, and a second accept changes nothing', async () => {
+    const accepted = await respondToInvitation(t.db, B, id, true, new Date('2026-11-23T10:00:00Z'));
+    expect(accepted).toMatchObject({ status: 'ACTIVE', acceptedAt: '2026-11-23T10:00:00.000Z', canEnd: true });
+    expect((await refusal(respondToInvitation(t.db, B, id, false))).message).toBe('This invitation was already answered (active).');
+  });
+
+  it('saves the partner settings with the pricing rule and billing terms parsed', async () => {
+    const settings = PartnerSettingsInput.parse({
+      forceOverwrite: 'true',
+      pushInventory: 'false',
+      oversellProtection: 'on',
+      markupPercent: '80',
+      fixedAdd: '1.5',
+      rounding: 'x.99',
+      feePercent: '2',
+      currency: 'eur',
+      billingMethod: 'payment_intent',
+    });
+    const saved = await savePartnerSettings(t.db, B, id, settings);
+    expect(saved.settings).toEqual({
+      forceOverwrite: true,
+      pushInventory: false,
+      oversellProtection: true,
+      pricingRule: { markupPercent: 80, fixedAdd: 1.5, rounding: 'x.99' },
+      billingTerms: { feePercent: 2, currency: 'EUR', method: 'payment_intent' },
+    });
+    const row = await t.db.partnership.findUniqueOrThrow({ where: { id } });
+    expect(row.pricingRule).toEqual({ markupPercent: 80, fixedAdd: 1.5, rounding: 'x.99' });
+  });
+
+  it('ends, after which settings no longer change and the pair may be invited again', async () => {
+    expect((await endPartnership(t.db, A, id)).status).toBe('ENDED');
+    const settings = PartnerSettingsInput.parse({ markupPercent: '0', fixedAdd: '0', rounding: 'none', feePercent: '0', currency: '', billingMethod: 'invoice' });
+    expect((await refusal(savePartnerSettings(t.db, A, id, settings))).code).toBe('invalid');
+    const again = await invitePartner(t.db, B, { partner: A, myRole: 'RETAILER' });
+    expect(again).toMatchObject({ id, status: 'INVITED', invitedByMe: true, myRole: 'RETAILER' });
+  });
+});
+
+describe('when a retailer invites a supplier by invite code', () => {
+  it('finds the supplier by its code and makes the inviter the retailer', async () => {
+    const code = (await listPartnerships(t.db, C)).inviteCode;
+    const invited = await invitePartner(t.db, B, { partner: code, myRole: 'RETAILER' });
+    expect(invited).toMatchObject({ myRole: 'RETAILER', partner: { domain: C } });
+    const declined = await respondToInvitation(t.db, C, invited.id, false);
+    expect(declined.status).toBe('DECLINED');
+  });
+
+  it('names the field when no installed shop matches', async () => {
+    const err = await refusal(invitePartner(t.db, B, { partner: 'nobody-here', myRole: 'RETAILER' }));
+    expect(err.field).toBe('partner');
+    expect(err.message).toContain('No shop with Tandem installed matches “nobody-here”');
+  });
+});
+
+describe('when the settings form is filled in wrongly', () => {
+  it.each([
+    [{ markupPercent: 'lots' }, 'markupPercent', 'Enter a number'],
+    [{ markupPercent: '-150' }, 'markupPercent', 'Too small: expected number to be >=-100'],
+    [{ rounding: 'up' }, 'rounding', undefined],
+    [{ feePercent: '101' }, 'feePercent', 'Too big: expected number to be <=100'],
+    [{ currency: 'EURO' }, 'currency', 'A three-letter currency code, e.g. USD'],
+  ])('rejects %o naming %s', (change, field, message) => {
+    const base = { markupPercent: '10', fixedAdd: '0', rounding: 'none', feePercent: '0', currency: '', billingMethod: 'invoice' };
+    const result = PartnerSettingsInput.safeParse({ ...base, ...change });
+    expect(result.success).toBe(false);
+    const issue = result.error!.issues.find((i) => i.path[0] === field);
+    expect(issue).toBeDefined();
+    if (message) expect(issue!.message).toBe(message);
+  });
+});
