@@ -189,8 +189,10 @@ export class RedisBudget implements Budget {
         if (Date.now() + status > deadline) {
           throw RateLimited(status, `${this.name}'s shared budget needs ${status} ms before the next call`, { connectorId: this.options.connectorId });
         }
-        // A little jitter so workers that wait together do not all retry in the same millisecond.
-        await sleep(status + Math.floor(Math.random() * 5));
+        // Look again at least every 50 ms rather than sleeping the whole refill time: a refund
+        // (Shopify charges less than it asked for) may free the units much sooner. A little
+        // jitter keeps workers that wait together from retrying in the same millisecond.
+        await sleep(Math.min(status, 50) + Math.floor(Math.random() * 5));
       }
     } catch (err) {
       if (holder) await this.dropSlot(holder);
