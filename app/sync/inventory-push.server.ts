@@ -173,7 +173,7 @@ async function pushPage(ctx: StockContext, partner: StockConnector, due: PushLis
     variant: partnerRef(l),
     // What Tandem believes the partner shows; a mismatch comes back stale and is re-read.
     expected: l.quantityDrift && l.observedQuantity !== null ? l.observedQuantity : l.lastPushedQuantity,
-    target: () => available.get(l.sourceVariantId)!,
+    target: () => Math.max(0, available.get(l.sourceVariantId)!),
   }));
   const result = await applyStockChanges(partner, changes);
   summary.counts.drifted += result.staleRetries;

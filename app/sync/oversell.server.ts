@@ -100,7 +100,7 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
     const fresh = await ctx.db.sourceVariant.findMany({ where: { id: { in: ids } }, select: { id: true, available: true } });
     const known = new Map(fresh.map((v) => [v.id, v.available]));
     const current = await ctx.db.listing.findMany({ where: { id: { in: listings.map((l) => l.id) } }, include: { partnership: { select: { retailerShopId: true } } } });
-    const partnersInSync = current.every((l) => l.lastPushedQuantity === known.get(l.sourceVariantId));
+    const partnersInSync = current.every((l) => l.lastPushedQuantity === Math.max(0, known.get(l.sourceVariantId) ?? 0));
     if (pending.size === 0 && partnersInSync) return finish(claimed.length ? 'protected' : 'duplicate', 'Every unit is reserved and every partner shows the supplier count');
 
     // One read of every variant on the order per supplier connection.
@@ -128,7 +128,7 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
       if (toNet.length === 0) continue;
       const result = await applyStockChanges(
         connectors.get(connectionId)!,
-        toNet.map((s) => ({ variant: supplierRef(s.variant), expected: supplierCounts.get(s.variant.id)!, verified: true, target: (shown: number) => shown - s.retailerUnits })),
+        toNet.map((s) => ({ variant: supplierRef(s.variant), expected: supplierCounts.get(s.variant.id)!, verified: true, target: (shown: number) => (shown <= 0 ? shown : shown - s.retailerUnits) })),
       );
       const byRef = new Map(result.applied.map((a) => [a.variantId, a]));
       const netted = toNet.filter((s) => byRef.has(s.variant.externalVariantId));
@@ -169,7 +169,7 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
             variant: partnerRef(l),
             // The shop where the order was placed already took the units off its own count.
             expected: l.lastPushedQuantity === null ? null : l.lastPushedQuantity - soldHere(l),
-            target: () => supplierCounts.get(l.sourceVariantId)!,
+            target: () => Math.max(0, supplierCounts.get(l.sourceVariantId)!),
           })),
         );
         const applied = new Set(result.applied.map((a) => a.variantId));
@@ -177,7 +177,7 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
         if (result.applied.length > 0) summary.partnersUpdated++;
         await ctx.db.$transaction([
           ...done.map((l) => {
-            const quantity = supplierCounts.get(l.sourceVariantId)!;
+            const quantity = Math.max(0, supplierCounts.get(l.sourceVariantId)!);
             return ctx.db.listing.update({ where: { id: l.id }, data: { lastPushedQuantity: quantity, observedQuantity: quantity, quantityDrift: false, lastSyncedAt: now, lastError: null } });
           }),
           ...result.unresolved.map((u) =>

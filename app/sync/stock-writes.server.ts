@@ -13,7 +13,7 @@ export interface StockChange {
    * A believed figure (what Tandem last pushed) is always written, compare-and-swap checking it.
    */
   verified?: boolean;
-  /** The quantity to set given what the platform shows. Never below zero (clamped here anyway). */
+  /** The quantity to set given what the platform shows. A negative target is written as 0. */
   target(current: number): number;
 }
 
@@ -60,7 +60,10 @@ export async function applyStockChanges(
     const writes = new Map<InventoryWrite, (typeof pending)[number]>();
     for (const p of pending) {
       const from = p.expected!;
-      const to = Math.max(0, p.change.target(from));
+      const wanted = p.change.target(from);
+      // Never write a negative count; a figure already below zero (the platform's own oversell)
+      // is left as it is when the target keeps it.
+      const to = wanted === from ? wanted : Math.max(0, wanted);
       if (to === from && p.verified) result.applied.push({ variantId: p.change.variant.variantId, from, to });
       else writes.set({ variant: p.change.variant, quantity: to, compare: from }, p);
     }

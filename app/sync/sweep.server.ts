@@ -75,7 +75,7 @@ export async function sweepOldest(ctx: StockContext, partnershipId: string, n: n
     const wrong = present.filter((l) => supplier.has(l.sourceVariantId) && observed.get(l.partnerVariantId!) !== Math.max(0, supplier.get(l.sourceVariantId)!));
     const result = await applyStockChanges(
       partner,
-      wrong.map((l) => ({ variant: partnerRef(l), expected: observed.get(l.partnerVariantId!)!, verified: true, target: () => supplier.get(l.sourceVariantId)! })),
+      wrong.map((l) => ({ variant: partnerRef(l), expected: observed.get(l.partnerVariantId!)!, verified: true, target: () => Math.max(0, supplier.get(l.sourceVariantId)!) })),
     );
     const byPartnerVariant = new Map(wrong.map((l) => [l.partnerVariantId!, l]));
     const fixed = result.applied.map((a) => ({ id: byPartnerVariant.get(a.variantId)!.id, quantity: a.to }));
