@@ -112,7 +112,7 @@ describe('when pushing stock for many variants', () => {
       .catch((e: unknown) => e);
 
     expect(isConnectorError(failure) && failure.merchantMessage).toBe(
-      `BigCommerce store ${STORE} tracks stock of variant ${shirt.variants[1].id} by product, so Tandem cannot set it per variant. In BigCommerce, set that product's inventory tracking to "track by variant" (or keep one variant), then press Retry in Activity.`,
+      `BigCommerce store ${STORE} tracks stock of variant ${shirt.variants[1].id} on its product, so Tandem cannot set it per variant. In BigCommerce, set that product's inventory tracking to "track by variant" (or keep one variant), then press Retry in Activity.`,
     );
   });
 });

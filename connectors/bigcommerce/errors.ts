@@ -46,11 +46,12 @@ export function toConnectorError(failure: BigCommerceFailure, context: BigCommer
       }
       if (status === 404) return NotFound(message, { ...extra, details });
       if (status === 409) return Conflict(message, { ...extra, details });
-      const trackedBy = /Item with (variant|product)_id (\d+) is tracked by (product|variant)/.exec(says);
-      if (status === 422 && trackedBy) {
+      // README: absolute adjustments answer 422 when the item is tracked at the other level.
+      const byProduct = /Item with variant_id (\d+) is tracked by product/.exec(says);
+      if (status === 422 && byProduct) {
         return Invalid(message, details, {
           ...extra,
-          merchantMessage: `${store} tracks stock of ${trackedBy[1]} ${trackedBy[2]} by ${trackedBy[3]}, so Tandem cannot set it per variant. In BigCommerce, set that product's inventory tracking to "track by variant" (or keep one variant), then press Retry in Activity.`,
+          merchantMessage: `${store} tracks stock of variant ${byProduct[1]} on its product, so Tandem cannot set it per variant. In BigCommerce, set that product's inventory tracking to "track by variant" (or keep one variant), then press Retry in Activity.`,
         });
       }
       return Invalid(message, details, { ...extra, merchantMessage: `${store} refused Tandem's request: ${says}. Fix it in BigCommerce, then press Retry in Activity.` });
