@@ -31,9 +31,12 @@ export async function findCustomer(xero: XeroClient, query: { email?: string | n
  * from the body, so a retry after a lost answer replays the first creation. A name already taken
  * by another contact (Xero names are unique) gets the email added to tell them apart.
  */
-export async function createContact(xero: XeroClient, input: CustomerInput, keyPrefix = 'contact'): Promise<XeroContact> {
-  const existing = await findContact(xero, input);
-  if (existing) return existing;
+export async function createContact(xero: XeroClient, input: CustomerInput): Promise<XeroContact> {
+  return (await findContact(xero, input)) ?? createNewContact(xero, input);
+}
+
+/** Creates the contact without looking it up first (the caller just did). */
+export async function createNewContact(xero: XeroClient, input: CustomerInput, keyPrefix = 'contact'): Promise<XeroContact> {
   const name = contactName(input);
   try {
     return await putContact(xero, input, name, keyPrefix);

@@ -6,7 +6,7 @@
 import { Invalid, isConnectorError } from '../sdk/errors.ts';
 import type { InvoiceInput, InvoiceLine, PostedInvoice, Sku } from '../sdk/types.ts';
 import type { XeroClient } from './client.ts';
-import { createContact, findContact } from './customers.ts';
+import { createNewContact, findContact } from './customers.ts';
 import { validationMessages } from './errors.ts';
 import type { XeroConfig } from './manifest.ts';
 import { digest, ITEM_CODE_MAX, stepKey, toPostedInvoice, toXeroInvoice, toXeroItem, whereString } from './map.ts';
@@ -21,7 +21,7 @@ export async function postInvoice(xero: XeroClient, config: XeroConfig, input: I
 
   const contact =
     (await findContact(xero, { accountId: input.contact.accountId, email: input.contact.email, name: input.contact.name })) ??
-    (await createContact(
+    (await createNewContact(
       xero,
       { company: input.contact.name, email: input.contact.email, accountId: input.contact.accountId, firstName: null, lastName: null, phone: null },
       stepKey(idempotencyKey, 'contact'),
