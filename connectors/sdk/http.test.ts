@@ -72,9 +72,10 @@ describe('when the platform answers 429 with Retry-After in seconds', () => {
 });
 
 describe('when Retry-After is an HTTP date (Lightspeed X-Series sends RFC 1123 dates)', () => {
-  it('reads the date as the time left until then', () => {
-    const now = Date.parse('2026-11-23T12:00:00Z');
-    expect(parseRetryAfter('Mon, 23 Nov 2026 12:00:03 GMT', now)).toBe(3_000);
+  it('reads the date as the time left until the end of that second', () => {
+    const now = Date.parse('2026-11-23T12:00:00.250Z');
+    expect(parseRetryAfter('Mon, 23 Nov 2026 12:00:03 GMT', now)).toBe(3_750);
+    expect(parseRetryAfter('Mon, 23 Nov 2026 12:00:00 GMT', now)).toBe(750);
     expect(parseRetryAfter('Mon, 23 Nov 2026 11:59:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('2', now)).toBe(2_000);
     expect(parseRetryAfter('soon', now)).toBeUndefined();

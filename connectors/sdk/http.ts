@@ -216,7 +216,9 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
   const at = Date.parse(trimmed);
   if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
+  // A date names a whole second: the limit may lift any time within it, so wait to its end.
+  // Reading it as the second's start made a throttled call retry in a tight loop.
+  return Math.max(0, at + 1000 - now);
 }
 
 /** Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"): random(0, min(max, base·2ⁿ)). */
