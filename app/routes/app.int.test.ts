@@ -78,7 +78,7 @@ describe('when a merchant opens the embedded app for the first time', () => {
 
     const data = await loader({ request: new Request(url, { headers: { 'User-Agent': BROWSER } }), params: {}, context: {} });
 
-    expect(data).toEqual({ shopName: 'Supplier One', domain: SHOP });
+    expect(data).toMatchObject({ shopName: 'Supplier One', domain: SHOP });
     expect(calls).toEqual([`POST /store/${SHOP}/admin/oauth/access_token`, `POST /store/${SHOP}/admin/api/2026-10/graphql.json`]);
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(shop).toMatchObject({ name: 'Supplier One', timezone: 'Europe/Berlin', email: 'owner@supplier.example', uninstalledAt: null });
@@ -96,7 +96,7 @@ describe('when a merchant opens the embedded app for the first time', () => {
 
     const data = await loader({ request: new Request(url, { headers: { 'User-Agent': BROWSER } }), params: {}, context: {} });
 
-    expect(data).toEqual({ shopName: 'Supplier One', domain: SHOP });
+    expect(data).toMatchObject({ shopName: 'Supplier One', domain: SHOP });
     expect(calls.slice(before)).toEqual([]);
   });
 });

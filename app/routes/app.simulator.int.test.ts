@@ -39,7 +39,7 @@ describe('when a merchant opens the embedded app against the Shopify simulator',
 
     const data = await loader({ request: new Request(url, { headers: { 'User-Agent': BROWSER } }), params: {}, context: {} });
 
-    expect(data).toEqual({ shopName: 'Retailer Sim', domain: SHOP });
+    expect(data).toMatchObject({ shopName: 'Retailer Sim', domain: SHOP });
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     expect(shop).toMatchObject({ timezone: 'America/Toronto', email: 'owner@retailer.example' });
     expect(await t.db.session.count({ where: { shop: SHOP, refreshToken: { not: null } } })).toBe(1);

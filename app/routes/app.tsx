@@ -1,7 +1,8 @@
 // The embedded app's frame: every /app page is authenticated (session token, token exchange) and
 // wrapped in App Bridge + Polaris.
 import type { HeadersFunction, LoaderFunctionArgs } from '@remix-run/node';
-import { Outlet, useLoaderData, useRouteError } from '@remix-run/react';
+import { Link, Outlet, useLoaderData, useRouteError } from '@remix-run/react';
+import { NavMenu } from '@shopify/app-bridge-react';
 import { boundary } from '@shopify/shopify-app-remix/server';
 import { AppProvider } from '@shopify/shopify-app-remix/react';
 import polarisStyles from '@shopify/polaris/build/esm/styles.css?url';
@@ -19,6 +20,15 @@ export default function App() {
   const { apiKey } = useLoaderData<typeof loader>();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
+      <NavMenu>
+        <Link to="/app" rel="home">
+          Home
+        </Link>
+        <Link to="/app/partners">Partners</Link>
+        <Link to="/app/sync">Sync</Link>
+        <Link to="/app/activity">Activity</Link>
+        <Link to="/app/connectors">Connectors</Link>
+      </NavMenu>
       <Outlet />
     </AppProvider>
   );
