@@ -259,3 +259,19 @@ describe('when pulling what changed since a checkpoint', () => {
     expect(rest.nextCursor).toBeNull();
   });
 });
+
+describe('when forwarding an order for a buyer', () => {
+  it('attaches the BigCommerce customer found by email, and sends an unknown account as a guest', async () => {
+    sim.placeOrder(STORE, { lines: [{ sku: 'TOTE', quantity: 1 }], email: 'ada@retail.example' });
+    const buyer = store().customers.find((c) => c.email === 'ada@retail.example')!;
+    const tote = await variantOf('TOTE');
+    const orders = requireCapability(connectTo(sim), 'orders.write');
+    const line = { sku: 'TOTE' as Sku, title: 'Canvas Tote', quantity: 1, price: '11.00', variantExternalId: tote.externalId };
+
+    const known = await orders.createOrder({ externalReference: 'tandem:r:4004', currency: 'USD', lineItems: [line], customer: { email: 'ADA@retail.example', accountId: null } });
+    const guest = await orders.createOrder({ externalReference: 'tandem:r:4005', currency: 'USD', lineItems: [line], customer: { email: 'new@retail.example', accountId: '999999' } });
+
+    expect(known.customer).toEqual({ email: 'ADA@retail.example', accountId: String(buyer.id) });
+    expect(guest.customer).toEqual({ email: 'new@retail.example', accountId: null });
+  });
+});

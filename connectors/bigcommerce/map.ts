@@ -140,13 +140,15 @@ function toBigCommerceAddress(a: PostalAddress | null | undefined, email: string
   };
 }
 
-/** The v2 order Tandem forwards: Awaiting Fulfillment (status 11), Tandem's reference in external_order_id. */
-export function toBigCommerceOrder(input: OrderCreateInput, lines: { productId: number; variantId: number }[]) {
-  const accountId = Number(input.customer?.accountId);
+/**
+ * The v2 order Tandem forwards: Awaiting Fulfillment (status 11), Tandem's reference in
+ * external_order_id, attached to the buyer's account when one was found (`customerId`; 0 = guest).
+ */
+export function toBigCommerceOrder(input: OrderCreateInput, lines: { productId: number; variantId: number }[], customerId?: number | null) {
   const notes = ['Forwarded by Tandem', input.poNumber ? `PO ${input.poNumber}` : null].filter(Boolean).join('; ');
   return {
     status_id: 11,
-    customer_id: Number.isInteger(accountId) && accountId > 0 ? accountId : 0,
+    customer_id: customerId ?? 0,
     billing_address: toBigCommerceAddress(input.shippingAddress, input.customer?.email, input.customer ?? {}),
     ...(input.shippingAddress ? { shipping_addresses: [toBigCommerceAddress(input.shippingAddress, input.customer?.email)] } : {}),
     products: input.lineItems.map((l, i) => ({

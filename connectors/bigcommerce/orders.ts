@@ -6,6 +6,7 @@ import { Invalid, NotFound } from '../sdk/errors.ts';
 import type { ChangedSince, FulfillmentCreateInput, OrderCreateInput, Page, TandemFulfillment, TandemOrder } from '../sdk/types.ts';
 import { findVariantsBySku, variantsById } from './catalog.ts';
 import type { BigCommerceClient } from './client.ts';
+import { findCustomer } from './customers.ts';
 import { nextCursor, startOf } from './cursor.ts';
 import { toConnectorError } from './errors.ts';
 import { toBigCommerceCarrier, toBigCommerceDate, toBigCommerceOrder, toTandemFulfillment, toTandemOrder } from './map.ts';
@@ -54,9 +55,11 @@ export async function createOrder(bc: BigCommerceClient, input: OrderCreateInput
   const earlier = await findOrderByReference(bc, input.externalReference);
   if (earlier) return earlier;
   const lines = await placeLines(bc, input);
+  // An unknown customer_id is refused, so only an account BigCommerce knows is attached.
+  const buyer = input.customer ? await findCustomer(bc, input.customer) : null;
   // POST /v2/orders (https://developer.bigcommerce.com/docs/rest-management/orders#create-an-order). Not retried on a lost answer (it would create twice): the caller's retry
   // comes back here and finds the order by external_order_id first.
-  const order = await bc.send('POST', 'v2/orders', toBigCommerceOrder(input, lines), BigCommerceOrder);
+  const order = await bc.send('POST', 'v2/orders', toBigCommerceOrder(input, lines, buyer ? Number(buyer.externalId) : null), BigCommerceOrder);
   return complete(bc, order);
 }
 

@@ -176,9 +176,11 @@ export function toTandemOrder(order: WooOrder): TandemOrder {
   };
 }
 
-/** The order Tandem forwards: processing (WooCommerce takes stock then), never marked paid. */
-export function toWooOrder(input: OrderCreateInput, lineProductIds: number[]) {
-  const accountId = Number(input.customer?.accountId);
+/**
+ * The order Tandem forwards: processing (WooCommerce takes stock then), never marked paid, and
+ * attached to the buyer's WooCommerce account when one was found (`customerId`).
+ */
+export function toWooOrder(input: OrderCreateInput, lineProductIds: number[], customerId?: number | null) {
   const meta = [{ key: REFERENCE_META, value: input.externalReference }];
   if (input.poNumber) meta.push({ key: 'tandem_po_number', value: input.poNumber });
   const billing = toWooAddress(input.shippingAddress, input.customer?.email);
@@ -188,7 +190,7 @@ export function toWooOrder(input: OrderCreateInput, lineProductIds: number[]) {
     status: 'processing',
     set_paid: false,
     currency: input.currency,
-    ...(Number.isInteger(accountId) && accountId > 0 ? { customer_id: accountId } : {}),
+    ...(customerId ? { customer_id: customerId } : {}),
     customer_note: input.note ?? '',
     payment_method_title: 'Tandem wholesale order',
     billing,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Invalid, NotFound } from '../sdk/errors.ts';
 import type { ChangedSince, FulfillmentCreateInput, OrderCreateInput, Page, TandemFulfillment, TandemOrder } from '../sdk/types.ts';
 import { findVariantsBySku } from './catalog.ts';
+import { findCustomer } from './customers.ts';
 import { MAX_PER_PAGE, type WooClient } from './client.ts';
 import { nextCursor, startOf } from './cursor.ts';
 import { FULFILLMENTS_META, fromWooDate, metaValue, REFERENCE_META, shipmentNote, toTandemFulfillment, toTandemOrder, toWooDate, toWooOrder } from './map.ts';
@@ -48,9 +49,11 @@ export async function createOrder(woo: WooClient, input: OrderCreateInput, lookb
   const earlier = await findOrderByReference(woo, input.externalReference, lookbackDays);
   if (earlier) return earlier;
   const productIds = await lineProductIds(woo, input);
+  // An unknown customer_id is refused, so only an account WooCommerce knows is attached.
+  const buyer = input.customer ? await findCustomer(woo, input.customer) : null;
   // POST /orders (https://woocommerce.github.io/woocommerce-rest-api-docs/#create-an-order). Not retried on a lost answer (it would create twice): the
   // caller's retry comes back here and finds the order by its reference first.
-  const order = await woo.send('POST', 'orders', toWooOrder(input, productIds), WooOrder);
+  const order = await woo.send('POST', 'orders', toWooOrder(input, productIds, buyer ? Number(buyer.externalId) : null), WooOrder);
   return toTandemOrder(order);
 }
 

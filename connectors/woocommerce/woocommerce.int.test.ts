@@ -211,3 +211,18 @@ describe('when pulling what changed since a checkpoint', () => {
     expect(rest.nextCursor).toBeNull();
   });
 });
+
+describe('when forwarding an order for a buyer', () => {
+  it('attaches the WooCommerce account found by email, and sends an unknown account as a guest', async () => {
+    const buyer = sim.seedCustomer(SITE, { email: 'ada@retail.example', first_name: 'Ada', last_name: 'Lovelace' });
+    const tote = await variantOf('TOTE');
+    const orders = requireCapability(connectTo(sim), 'orders.write');
+    const line = { sku: 'TOTE' as Sku, title: 'Canvas Tote', quantity: 1, price: '11.00', variantExternalId: tote.externalId };
+
+    const known = await orders.createOrder({ externalReference: 'tandem:r:4004', currency: 'USD', lineItems: [line], customer: { email: 'ADA@retail.example', accountId: null } });
+    const guest = await orders.createOrder({ externalReference: 'tandem:r:4005', currency: 'USD', lineItems: [line], customer: { email: 'new@retail.example', accountId: '999999' } });
+
+    expect(known.customer).toEqual({ email: 'ADA@retail.example', accountId: String(buyer.id) });
+    expect(guest.customer).toEqual({ email: 'new@retail.example', accountId: null });
+  });
+});
