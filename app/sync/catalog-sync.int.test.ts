@@ -123,6 +123,17 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
     expect(retailerProducts()).toHaveLength(2);
   });
 
+  it('creates only the chosen product when the supplier presses "Sync to partners now" on it', async () => {
+    await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
+    const tote = await database.db.sourceVariant.findFirstOrThrow({ where: { connectionId: p.supplierConnectionId, sku: 'TOTE' } });
+
+    const run = await syncCatalogToPartner(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual', pull: false, sourceVariantIds: [tote.id] });
+
+    expect(retailerProducts().map((x) => x.title)).toEqual(['Canvas Tote']);
+    expect((await listings()).map((l) => l.sourceVariant.sku)).toEqual(['TOTE']);
+    expect(run.counts.created).toBe(1);
+  });
+
   it('does not create a second product when the worker died after the create but before the listing was linked', async () => {
     const crashing: SyncContext = {
       ...ctx,

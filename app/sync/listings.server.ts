@@ -24,6 +24,8 @@ export interface CatalogSyncOptions {
   syncRunId?: string;
   /** False when the caller already pulled the supplier's catalog (one pull, many partners). */
   pull?: boolean;
+  /** "Sync to partners now" on chosen products: only these SourceVariant ids are offered or pushed. */
+  sourceVariantIds?: string[];
 }
 
 export interface CatalogSyncResult extends RunTally {
@@ -48,6 +50,7 @@ interface Sides {
   writer: Writer;
   reader: Reader;
   tally: RunTally;
+  only: string[] | null;
 }
 
 /** Errors about one item (a rejected product, a vanished variant): recorded, the run goes on. */
@@ -162,11 +165,12 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
         writer: requireCapability(retailer, 'products.write'),
         reader: requireCapability(retailer, 'products.read'),
         tally,
+        only: options.sourceVariantIds ?? null,
       };
       count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
       const duplicates = await reportSupplierDuplicates(ctx.db, partnership, source.id, ctx.now());
       count(tally, 'duplicateSkus', duplicates.size);
-      await offerNewVariants(ctx.db, partnership.id, source.id);
+      await offerNewVariants(ctx.db, partnership.id, source.id, sides.only);
       await createOfferedProducts(sides);
       await pushListingUpdates(sides, options.mode);
     }
@@ -191,11 +195,17 @@ async function createOfferedProducts(s: Sides) {
   let after: string | null = null;
   for (;;) {
     ctx.signal?.throwIfAborted();
-    const productIds = await productsAwaitingCreation(ctx.db, partnership.id, after, PRODUCTS_PER_BATCH);
+    const productIds = await productsAwaitingCreation(ctx.db, partnership.id, after, PRODUCTS_PER_BATCH, s.only);
     if (productIds.length === 0) return;
     after = productIds.at(-1)!;
     const listings = await ctx.db.listing.findMany({
-      where: { partnershipId: partnership.id, partnerVariantId: null, approval: { not: 'REJECTED' }, sourceVariant: { connectionId: s.source.id, deletedAt: null, externalProductId: { in: productIds } } },
+      where: {
+        partnershipId: partnership.id,
+        partnerVariantId: null,
+        approval: { not: 'REJECTED' },
+        sourceVariant: { connectionId: s.source.id, deletedAt: null, externalProductId: { in: productIds } },
+        ...(s.only ? { sourceVariantId: { in: s.only } } : {}),
+      },
       include: { sourceVariant: true },
       orderBy: { sourceVariantId: 'asc' },
     });
@@ -308,7 +318,7 @@ async function pushListingUpdates(s: Sides, mode: SyncMode) {
   let done = 0;
   for (;;) {
     ctx.signal?.throwIfAborted();
-    const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: partnership.forceOverwrite, after, limit: LISTINGS_PER_PAGE });
+    const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: partnership.forceOverwrite, after, limit: LISTINGS_PER_PAGE, only: s.only });
     if (page.length === 0) return;
     after = page.at(-1)!.sourceVariantId;
 

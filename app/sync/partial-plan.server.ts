@@ -59,6 +59,8 @@ export interface ListingPlanQuery {
   /** Keyset: the last sourceVariantId of the previous page. */
   after: string | null;
   limit: number;
+  /** "Sync to partners now" on chosen products: only these SourceVariant ids. */
+  only?: string[] | null;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function planListingUpdates(db: Db, q: ListingPlanQuery): Promise<P
       AND l."partnerVariantId" IS NOT NULL
       AND sv."deletedAt" IS NULL
       AND (${q.after}::text IS NULL OR l."sourceVariantId" > ${q.after})
+      AND (${q.only ?? null}::text[] IS NULL OR l."sourceVariantId" = ANY(${q.only ?? null}::text[]))
       AND ${changed}
     ORDER BY l."sourceVariantId"
     LIMIT ${q.limit}`;
@@ -143,7 +146,7 @@ export async function relinkRecreatedVariants(db: Db, partnershipId: string, sou
  * partnership has never been offered: they have a SKU, the SKU is unique at the supplier, and no
  * listing exists (a rejected one included, so a rejection is never re-offered).
  */
-export async function offerNewVariants(db: Db, partnershipId: string, sourceConnectionId: string): Promise<number> {
+export async function offerNewVariants(db: Db, partnershipId: string, sourceConnectionId: string, only: string[] | null = null): Promise<number> {
   return db.$executeRaw`
     INSERT INTO "Listing" ("id", "partnershipId", "sourceVariantId", "approval", "createdAt", "updatedAt")
     SELECT 'l' || replace(gen_random_uuid()::text, '-', ''), ${partnershipId}, sv."id", 'PENDING', NOW(), NOW()
@@ -151,13 +154,14 @@ export async function offerNewVariants(db: Db, partnershipId: string, sourceConn
     WHERE sv."connectionId" = ${sourceConnectionId}
       AND sv."deletedAt" IS NULL
       AND sv."sku" IS NOT NULL
+      AND (${only}::text[] IS NULL OR sv."id" = ANY(${only}::text[]))
       AND NOT EXISTS (SELECT 1 FROM "Listing" l WHERE l."partnershipId" = ${partnershipId} AND l."sourceVariantId" = sv."id")
       AND NOT EXISTS (SELECT 1 FROM "SourceVariant" d WHERE d."connectionId" = sv."connectionId" AND d."sku" = sv."sku" AND d."deletedAt" IS NULL AND d."id" <> sv."id")
     ON CONFLICT ("partnershipId", "sourceVariantId") DO NOTHING`;
 }
 
 /** Supplier products with listings not yet linked to a partner product: the next ones to create. */
-export async function productsAwaitingCreation(db: Db, partnershipId: string, afterProductId: string | null, limit: number): Promise<string[]> {
+export async function productsAwaitingCreation(db: Db, partnershipId: string, afterProductId: string | null, limit: number, only: string[] | null = null): Promise<string[]> {
   const rows = await db.$queryRaw<Array<{ externalProductId: string }>>`
     SELECT DISTINCT sv."externalProductId"
     FROM "Listing" l JOIN "SourceVariant" sv ON sv."id" = l."sourceVariantId"
@@ -165,6 +169,7 @@ export async function productsAwaitingCreation(db: Db, partnershipId: string, af
       AND l."partnerVariantId" IS NULL
       AND l."approval" <> 'REJECTED'
       AND sv."deletedAt" IS NULL
+      AND (${only}::text[] IS NULL OR l."sourceVariantId" = ANY(${only}::text[]))
       AND (${afterProductId}::text IS NULL OR sv."externalProductId" > ${afterProductId})
     ORDER BY sv."externalProductId"
     LIMIT ${limit}`;
