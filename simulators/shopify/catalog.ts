@@ -25,6 +25,7 @@ export function createShop(sim: Sim, input: ShopInput): ShopRecord {
   const plan = input.plan ?? 'Standard';
   const shop = emptyShop(nextId(sim.state), {
     domain: input.domain,
+    createdAt: nowIso(sim),
     name: input.name ?? input.domain.replace(/\.myshopify\.com$/, ''),
     email: input.email ?? `owner@${input.domain}`,
     plan,

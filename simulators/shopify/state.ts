@@ -251,6 +251,7 @@ export interface IdempotentResult {
 export interface ShopRecord {
   id: number;
   domain: string;
+  createdAt: string;
   name: string;
   email: string;
   plan: PlanName;
@@ -317,7 +318,7 @@ export function levelKey(itemId: number, locationId: number) {
   return `${itemId}:${locationId}`;
 }
 
-export function emptyShop(id: number, init: { domain: string; name: string; email: string; plan: PlanName; ianaTimezone: string; currencyCode: string; bucket: BucketConfig }): ShopRecord {
+export function emptyShop(id: number, init: { domain: string; createdAt: string; name: string; email: string; plan: PlanName; ianaTimezone: string; currencyCode: string; bucket: BucketConfig }): ShopRecord {
   return {
     id,
     ...init,
