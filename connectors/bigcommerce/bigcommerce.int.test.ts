@@ -159,6 +159,29 @@ describe('when a shipment is copied to a BigCommerce order', () => {
   });
 });
 
+describe('when the answer to a shipment is lost', () => {
+  it('returns the shipment BigCommerce made on the retry instead of shipping twice', async () => {
+    const tote = await variantOf('TOTE');
+    const order = await requireCapability(connectTo(sim), 'orders.write').createOrder({
+      externalReference: 'tandem:r:5005',
+      currency: 'USD',
+      lineItems: [{ sku: 'TOTE' as Sku, title: 'Canvas Tote', quantity: 2, price: '11.00', variantExternalId: tote.externalId }],
+    });
+    const shipment = { orderExternalId: order.externalId, lines: [], carrier: 'UPS', trackingNumber: '1Z5', trackingUrl: null };
+    const losesShipmentAnswers: typeof fetch = async (url, init) => {
+      const response = await fetch(url, init);
+      if (init?.method === 'POST' && String(url).endsWith('/shipments')) throw new TypeError('socket hang up');
+      return response;
+    };
+    await expect(requireCapability(connectTo(sim, { fetch: losesShipmentAnswers }), 'fulfillments.write').createFulfillment(shipment)).rejects.toMatchObject({ code: 'unavailable' });
+
+    const retried = await requireCapability(connectTo(sim), 'fulfillments.write').createFulfillment(shipment);
+
+    expect(store().shipments).toHaveLength(1);
+    expect(retried).toMatchObject({ externalId: String(store().shipments[0].id), carrier: 'UPS', trackingNumber: '1Z5', lines: [{ sku: 'TOTE', quantity: 2 }] });
+  });
+});
+
 describe('when looking a buyer up', () => {
   it('finds the customer BigCommerce made with an order, by email in any case and by account id', async () => {
     sim.placeOrder(STORE, { lines: [{ sku: 'TOTE', quantity: 1 }], email: 'Ada@Retail.example', first_name: 'Ada', last_name: 'Lovelace' });

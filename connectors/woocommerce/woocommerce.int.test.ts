@@ -160,6 +160,29 @@ describe('when a shipment is copied to a WooCommerce order', () => {
   });
 });
 
+describe('when Tandem crashes between recording a shipment and telling the buyer', () => {
+  it('sends the missing customer note on the retry, once', async () => {
+    const tote = await variantOf('TOTE');
+    const order = await requireCapability(connectTo(sim), 'orders.write').createOrder({
+      externalReference: 'tandem:r:5005',
+      currency: 'USD',
+      lineItems: [{ sku: 'TOTE' as Sku, title: 'Canvas Tote', quantity: 1, price: '11.00', variantExternalId: tote.externalId }],
+    });
+    const shipment = { orderExternalId: order.externalId, lines: [], carrier: 'UPS', trackingNumber: '1Z5', trackingUrl: null };
+    const diesBeforeTheNote: typeof fetch = async (url, init) => {
+      if (init?.method === 'POST' && String(url).endsWith('/notes')) throw new TypeError('worker killed');
+      return fetch(url, init);
+    };
+    await expect(requireCapability(connectTo(sim, { fetch: diesBeforeTheNote }), 'fulfillments.write').createFulfillment(shipment)).rejects.toMatchObject({ code: 'unavailable' });
+    expect(site().orders[0].notes).toEqual([]);
+
+    const retried = await requireCapability(connectTo(sim), 'fulfillments.write').createFulfillment(shipment);
+
+    expect(retried).toMatchObject({ externalId: `${order.externalId}-1`, trackingNumber: '1Z5' });
+    expect(site().orders[0].notes.map((n) => n.note)).toEqual([`Your order has shipped (1 item with UPS). Tracking number: 1Z5. [${order.externalId}-1]`]);
+  });
+});
+
 describe('when WooCommerce calls the webhook URL', () => {
   const verifier = () => requireCapability(connectTo(sim), 'webhooks');
   const signed = (topic: string, body: string) => ({
