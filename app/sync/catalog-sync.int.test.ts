@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
+import { addVariantTo, createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
 import { approveListings, listPendingApprovals, rejectListings } from './approvals.server.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
@@ -346,6 +346,61 @@ describe('when a SKU or a partner variant changes after listing', () => {
     expect((await listings()).map((l) => [l.sourceVariant.sku, l.priceDrift, l.observedPrice?.toFixed(2)]).sort()).toEqual([
       ['MUG', false, '6.00'],
       ['TOTE', false, '10.00'],
+    ]);
+  });
+});
+
+describe('when force-overwrite meets products the retailer had before Tandem', () => {
+  it('keeps the retailer’s own product (title, status) when the supplier edits the matching product', async () => {
+    await partners({ forceOverwrite: true, pricingRule: { markupPercent: 100 } });
+    const [own] = sim.seedProducts(p.retailerDomain, [productWith('Our Mug', ['MUG'], '9.00')]);
+    const [mug] = sim.seedProducts(p.supplierDomain, [productWith('Mug', ['MUG'], '4.00')]);
+    await sync();
+
+    editProduct(sim, p.supplierDomain, mug!.id, { title: 'Mug (stoneware)', price: '5.00' });
+    await sync();
+
+    expect(retailerProducts().map((x) => [x.id, x.title, x.status, x.variants.map((v) => v.price)])).toEqual([[own!.id, 'Our Mug', 'ACTIVE', ['10.00']]]);
+  });
+
+  it('overwrites a product recovered after a crash, since Tandem created it', async () => {
+    await partners({ forceOverwrite: true });
+    const [mug] = sim.seedProducts(p.supplierDomain, [productWith('Mug', ['MUG'], '4.00')]);
+    const crashing: SyncContext = {
+      ...ctx,
+      async connectorFor(connection) {
+        const connector = await ctx.connectorFor(connection);
+        if (connection.id !== p.retailerConnectionId) return connector;
+        return { ...connector, createProduct: async (input) => (await connector.createProduct!(input), Promise.reject(new Error('worker killed'))) };
+      },
+    };
+    await expect(sync('PARTIAL', crashing)).rejects.toThrow('worker killed');
+    const recovered = await sync();
+    expect(recovered.counts).toMatchObject({ created: 1 });
+
+    editProduct(sim, p.supplierDomain, mug!.id, { title: 'Mug (stoneware)' });
+    await sync();
+
+    expect(retailerProducts().map((x) => x.title)).toEqual(['Mug (stoneware)']);
+  });
+
+  it('adds a variant the supplier added to a listed product, under force-overwrite', async () => {
+    await partners({ forceOverwrite: true, pricingRule: { markupPercent: 100 } });
+    const [shirt] = sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S'], '20.00')]);
+    await sync();
+
+    addVariantTo(sim, p.supplierDomain, shirt!.id, { sku: 'SHIRT-L', size: 'L', price: '22.00' });
+    await sync();
+
+    const [product] = retailerProducts();
+    expect(retailerProducts()).toHaveLength(1);
+    expect(product!.variants.map((v) => [v.sku, v.price]).sort()).toEqual([
+      ['SHIRT-L', '44.00'],
+      ['SHIRT-S', '40.00'],
+    ]);
+    expect((await listings()).map((l) => [l.sourceVariant.sku, l.partnerProductId, l.approval]).sort()).toEqual([
+      ['SHIRT-L', product!.id, 'PENDING'],
+      ['SHIRT-S', product!.id, 'PENDING'],
     ]);
   });
 });

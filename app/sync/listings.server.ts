@@ -241,11 +241,15 @@ async function offerProduct(s: Sides, supplierProductId: string, group: ListingW
       count(s.tally, 'skipped');
     } else if (match.kind === 'one') {
       await clearRetailerDuplicate(ctx.db, partnership, sku, now);
+      // A hash recorded before the create means an earlier attempt made this product (it died before
+      // linking): it is Tandem's copy. Without one, the retailer stocked the SKU already: its own
+      // product, linked for prices but never overwritten (lastPushedContentHash stays null).
+      const ours = listing.lastPushedContentHash !== null;
       await ctx.db.listing.update({
         where: { id: listing.id },
-        data: { ...linkFields(match.variant, now), lastPushedContentHash: listing.sourceVariant.contentHash, lastPushedPrice: match.variant.price },
+        data: { ...linkFields(match.variant, now), lastPushedContentHash: ours ? listing.lastPushedContentHash : null, lastPushedPrice: match.variant.price },
       });
-      count(s.tally, 'linked');
+      count(s.tally, ours ? 'created' : 'linked');
     } else {
       missing.push(listing);
     }
@@ -254,20 +258,24 @@ async function offerProduct(s: Sides, supplierProductId: string, group: ListingW
 
   const listed = await ctx.db.listing.findFirst({
     where: { partnershipId: partnership.id, partnerProductId: { not: null }, sourceVariant: { connectionId: s.source.id, externalProductId: supplierProductId } },
-    select: { partnerProductId: true },
+    select: { partnerProductId: true, lastPushedContentHash: true },
   });
   if (listed?.partnerProductId) {
-    // New variants of a product the retailer already has: adding them rewrites the retailer's copy.
-    if (!partnership.forceOverwrite) {
-      const message = `has ${missing.length} new variant(s) (${missing.map((l) => l.sourceVariant.sku).join(', ')}) the retailer's copy lacks. Turn on "Overwrite partner edits" for this partner to add them.`;
+    // New variants of a product the retailer already has: adding them rewrites the retailer's copy,
+    // which only force-overwrite allows, and never on a product of the retailer's own.
+    if (!partnership.forceOverwrite || listed.lastPushedContentHash === null) {
+      const fix = listed.lastPushedContentHash === null ? 'Add them to your product in the store by hand' : 'Turn on "Overwrite partner edits" for this partner to add them';
+      const message = `has ${missing.length} new variant(s) (${missing.map((l) => l.sourceVariant.sku).join(', ')}) the retailer's copy lacks. ${fix}.`;
       s.tally.errors.push({ subject: `Product "${missing[0]!.sourceVariant.productTitle}"`, message });
       count(s.tally, 'skipped', missing.length);
       return;
     }
-    await overwriteProduct(s, listed.partnerProductId);
+    await overwriteProduct(s, listed.partnerProductId, missing);
     return;
   }
 
+  // The intent: what is about to be created. A retry that finds the SKUs knows the product is ours.
+  await ctx.db.$transaction(missing.map((l) => ctx.db.listing.update({ where: { id: l.id }, data: { lastPushedContentHash: l.sourceVariant.contentHash } })));
   const input = productInputOf(
     s.source,
     missing.map((l) => l.sourceVariant),
@@ -297,14 +305,18 @@ async function linkCreated(s: Sides, product: TandemProduct, listings: ListingWi
   }
 }
 
-/** Force-overwrite: the retailer's product takes the supplier's content and prices again. */
-async function overwriteProduct(s: Sides, partnerProductId: string): Promise<Set<string>> {
-  const listings = await s.ctx.db.listing.findMany({
-    where: { partnershipId: s.partnership.id, partnerProductId, approval: { not: 'REJECTED' }, sourceVariant: { deletedAt: null, sku: { not: null } } },
+/**
+ * Force-overwrite: the retailer's product (one Tandem created) takes the supplier's content and
+ * prices again, plus `added` variants it lacks. Products the retailer had before are left alone.
+ */
+async function overwriteProduct(s: Sides, partnerProductId: string, added: ListingWithSource[] = []): Promise<Set<string>> {
+  const linked = await s.ctx.db.listing.findMany({
+    where: { partnershipId: s.partnership.id, partnerProductId, approval: { not: 'REJECTED' }, lastPushedContentHash: { not: null }, sourceVariant: { deletedAt: null, sku: { not: null } } },
     include: { sourceVariant: true },
     orderBy: { sourceVariantId: 'asc' },
   });
-  if (listings.length === 0) return new Set();
+  if (linked.length === 0) return new Set();
+  const listings = [...linked, ...added];
   const product = await s.writer.updateProduct(partnerProductId, productInputOf(s.source, listings.map((l) => l.sourceVariant), s.rule));
   // A SKU edited at the supplier gives the retailer's variant a new id: linkCreated re-links by SKU.
   await linkCreated(s, product, listings, s.ctx.now(), 'updated');
@@ -324,7 +336,8 @@ async function pushListingUpdates(s: Sides, mode: SyncMode) {
 
     const handled = new Set<string>();
     if (partnership.forceOverwrite) {
-      const stale = new Set(page.filter((l) => mode === 'FULL' || l.contentHash !== l.lastPushedContentHash || l.sku !== l.partnerSku).map((l) => l.partnerProductId));
+      const ours = page.filter((l) => l.lastPushedContentHash !== null);
+      const stale = new Set(ours.filter((l) => mode === 'FULL' || l.contentHash !== l.lastPushedContentHash || l.sku !== l.partnerSku).map((l) => l.partnerProductId));
       for (const partnerProductId of stale) {
         try {
           for (const id of await overwriteProduct(s, partnerProductId)) handled.add(id);

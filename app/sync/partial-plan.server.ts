@@ -67,7 +67,8 @@ export interface ListingPlanQuery {
  * Live, linked, not rejected listings. FULL: all of them. PARTIAL: only those whose desired price
  * differs from the last push, whose partner copy drifted, or (under force-overwrite) whose
  * supplier content or SKU changed since the last push. Without force-overwrite a SKU edited on
- * either side changes nothing: the listing stays linked by the variants' stable ids.
+ * either side changes nothing: the listing stays linked by the variants' stable ids. A listing
+ * with no pushed content hash is linked to a product the retailer had before: prices only.
  */
 export async function planListingUpdates(db: Db, q: ListingPlanQuery): Promise<PlannedListing[]> {
   const desired = retailPriceSql(q.rule, Prisma.sql`sv."price"`);
@@ -79,7 +80,7 @@ export async function planListingUpdates(db: Db, q: ListingPlanQuery): Promise<P
           ${desired} IS DISTINCT FROM l."lastPushedPrice"
           OR l."priceDrift"
           OR (l."observedPrice" IS NOT NULL AND l."observedPrice" IS DISTINCT FROM l."lastPushedPrice")
-          OR (${q.forceOverwrite} AND (sv."contentHash" IS DISTINCT FROM l."lastPushedContentHash" OR sv."sku" IS DISTINCT FROM l."partnerSku"))
+          OR (${q.forceOverwrite} AND l."lastPushedContentHash" IS NOT NULL AND (sv."contentHash" <> l."lastPushedContentHash" OR sv."sku" IS DISTINCT FROM l."partnerSku"))
         )`;
   const rows = await db.$queryRaw<
     Array<Omit<PlannedListing, 'lastPushedPrice' | 'desiredPrice' | 'desiredCompareAtPrice'> & { lastPushedPrice: Prisma.Decimal | null; desiredPrice: Prisma.Decimal; desiredCompareAtPrice: Prisma.Decimal | null }>

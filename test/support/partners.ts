@@ -3,7 +3,7 @@
 import type { Db } from '../../app/db.server.ts';
 import { sealCredentials } from '../../app/sync/connections.server.ts';
 import type { ShopifySimulator, SeedProduct } from '../../simulators/shopify/index.ts';
-import { removeVariant, touchProduct } from '../../simulators/shopify/catalog.ts';
+import { addVariant, removeVariant, touchProduct } from '../../simulators/shopify/catalog.ts';
 import { idOf } from '../../simulators/shopify/ids.ts';
 
 export interface PartnersOptions {
@@ -115,4 +115,13 @@ export function deleteProduct(sim: ShopifySimulator, domain: string, productGid:
   if (!product) throw new Error(`No product ${productGid} in ${domain}`);
   for (const id of [...product.variantIds]) removeVariant(shop, product, id);
   shop.products.delete(product.id);
+}
+
+/** The merchant adds a variant (option "Size" = `size`) to an existing product. */
+export function addVariantTo(sim: ShopifySimulator, domain: string, productGid: string, variant: { sku: string; size: string; price: string }) {
+  const shop = sim.shop(domain);
+  const product = shop.products.get(idOf('Product', productGid) ?? -1);
+  if (!product) throw new Error(`No product ${productGid} in ${domain}`);
+  addVariant(sim.sim, shop, product, { sku: variant.sku, price: variant.price, title: variant.size, selectedOptions: [{ name: 'Size', value: variant.size }] });
+  touchProduct(sim.sim, shop, product);
 }
