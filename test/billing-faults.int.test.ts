@@ -26,7 +26,10 @@ afterAll(async () => {
 });
 
 const DAY = '2026-11-22';
-const CHARGE_ROUTE = '^POST /v1/payment_intents$';
+/** The request that moves the money, per billing method. */
+const MONEY_ROUTE = { payment_intent: '^POST /v1/payment_intents$', invoice: '^POST /v1/invoices/[^/]+/pay$' } as const;
+type Method = keyof typeof MONEY_ROUTE;
+const CHARGE_ROUTE = MONEY_ROUTE.payment_intent;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How each run ended: 'ok', or the error's code (ConnectorError) or message. */
@@ -37,8 +40,8 @@ async function outcomes(runs: Promise<unknown>[]) {
 
 interface FaultCase {
   fault: string;
-  /** Sets the fault up; returns the context of the faulted attempt. */
-  arrange(seeded: SeededPartnership): BillingContext;
+  /** Sets the fault up on the route that moves the money; returns the context of the faulted attempt. */
+  arrange(route: string): BillingContext;
   /** The faulted attempt(s); resolves to how each ended. */
   attempt(ctx: BillingContext, seeded: SeededPartnership): Promise<string[]>;
   expectFirst: (ends: string[]) => void;
@@ -53,8 +56,8 @@ const once = (ctx: BillingContext, s: SeededPartnership) => outcomes([billPartne
 const faults: FaultCase[] = [
   {
     fault: '(a) Stripe answers 500 to the charge',
-    arrange: () => {
-      sim.faults.add({ route: CHARGE_ROUTE, status: 500, times: 1 });
+    arrange: (route) => {
+      sim.faults.add({ route, status: 500, times: 1 });
       return billingContext(t.db, sim);
     },
     attempt: once,
@@ -62,10 +65,10 @@ const faults: FaultCase[] = [
   },
   {
     fault: '(b) Stripe charges but its answer is lost',
-    arrange: () => {
+    arrange: (route) => {
       // Two: stripe-node re-sends a request once on a closed connection even with retries off
       // (RequestSender._shouldRetry, stripe-node issue 1040), with the same key; lose both answers.
-      sim.lostResponses.add({ route: CHARGE_ROUTE, times: 2 });
+      sim.lostResponses.add({ route, times: 2 });
       return billingContext(t.db, sim);
     },
     attempt: once,
@@ -97,8 +100,8 @@ const faults: FaultCase[] = [
   },
   {
     fault: '(d) Stripe holds the charge longer than the client timeout',
-    arrange: () => {
-      sim.faults.add({ route: CHARGE_ROUTE, delayMs: 1500, times: 1 });
+    arrange: (route) => {
+      sim.faults.add({ route, delayMs: 1500, times: 1 });
       return billingContext(t.db, sim, {}, 400);
     },
     attempt: once,
@@ -119,13 +122,15 @@ const faults: FaultCase[] = [
   },
 ];
 
+const table = faults.flatMap((fault) => (['payment_intent', 'invoice'] as Method[]).map((method) => ({ ...fault, method })));
+
 describe('when a fault hits the daily charge', () => {
-  it.each(faults)('charges exactly once when $fault, then retries', async ({ arrange, attempt, expectFirst, settleMs, beforeRetry }) => {
-    const seeded = await seedPartnership(t.db, sim, { timezone: 'Europe/Berlin' });
+  it.each(table)('charges exactly once by $method when $fault, then retries', async ({ method, arrange, attempt, expectFirst, settleMs, beforeRetry }) => {
+    const seeded = await seedPartnership(t.db, sim, { timezone: 'Europe/Berlin', billingTerms: { currency: 'USD', method } });
     await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T09:00:00Z', '42.00');
     await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T22:59:59Z', '8.00'); // 23:59:59 in Berlin
 
-    expectFirst(await attempt(arrange(seeded), seeded));
+    expectFirst(await attempt(arrange(MONEY_ROUTE[method]), seeded));
     sim.faults.clear();
     sim.lostResponses.clear();
     beforeRetry?.();
@@ -135,12 +140,13 @@ describe('when a fault hits the daily charge', () => {
 
     expect(retry.counts.succeeded + retry.counts.already_billed).toBe(1);
     expect(later.counts).toMatchObject({ succeeded: 0, already_billed: 1 });
-    const stripe = stripeRecord(sim, seeded.accountId, seeded.partnershipId, DAY);
-    expect(stripe.succeededIntents).toHaveLength(1);
-    expect(stripe.succeededCharges).toHaveLength(1);
-    expect(stripe.succeededIntents[0]).toMatchObject({ amount: 5000, currency: 'usd', customer: seeded.customerId });
+    const stripe = stripeRecord(sim, seeded, DAY);
+    expect(stripe.succeededCharges.map((c) => [c.amount, c.currency])).toEqual([[5000, 'usd']]);
+    const paid = method === 'invoice' ? stripe.paidInvoices : stripe.succeededIntents;
+    expect(paid).toHaveLength(1);
+    if (method === 'invoice') expect(stripe.invoices).toHaveLength(1);
     const charge = await t.db.charge.findUniqueOrThrow({ where: { partnershipId_day: { partnershipId: seeded.partnershipId, day: DAY } } });
-    expect(charge).toMatchObject({ status: 'SUCCEEDED', stripeId: stripe.succeededIntents[0].id, amountCents: 5000, orderCount: 2 });
+    expect(charge).toMatchObject({ status: 'SUCCEEDED', stripeId: paid[0].id, amountCents: 5000, orderCount: 2 });
   });
 });
 
@@ -155,7 +161,7 @@ describe('when Stripe rate-limits the charge', () => {
 
     expect(connectorErrorCode(error)).toBe('rate_limited');
     expect(error).toMatchObject({ retryAfterMs: 3000 });
-    expect(stripeRecord(sim, seeded.accountId, seeded.partnershipId, DAY).succeededIntents).toHaveLength(1);
+    expect(stripeRecord(sim, seeded, DAY).succeededIntents).toHaveLength(1);
   });
 });
 

@@ -120,19 +120,23 @@ export async function forwardedOrder(db: Db, partnershipId: string, forwardedAt:
   });
 }
 
-/** What the supplier's Stripe account shows for the partnership's day. */
-export function stripeRecord(sim: StripeSimulator, accountId: string, partnershipId: string, day: string) {
-  const account = sim.state.accounts.get(accountId);
-  if (!account) throw new Error(`no simulator account ${accountId}`);
+/** What the supplier's Stripe account shows for the partnership's retailer and day. */
+export function stripeRecord(sim: StripeSimulator, seeded: SeededPartnership, day: string) {
+  const account = sim.state.accounts.get(seeded.accountId);
+  if (!account) throw new Error(`no simulator account ${seeded.accountId}`);
   const snapshot = sim.snapshot(account);
-  const intents = snapshot.paymentIntents.filter((pi) => pi.metadata.tandem_partnership_id === partnershipId && pi.metadata.tandem_day === day);
-  const intentIds = new Set(intents.map((pi) => pi.id));
-  const charges = snapshot.charges.filter((c) => typeof c.payment_intent === 'string' && intentIds.has(c.payment_intent));
+  const ofDay = (metadata: Record<string, string> | null | undefined) => metadata?.tandem_partnership_id === seeded.partnershipId && metadata?.tandem_day === day;
+  const customers = new Set(snapshot.customers.filter((c) => c.id === seeded.customerId || c.metadata.tandem_retailer_shop_id === seeded.retailerId).map((c) => c.id));
+  const intents = snapshot.paymentIntents.filter((pi) => ofDay(pi.metadata));
+  const invoices = snapshot.invoices.filter((i) => ofDay(i.metadata));
   return {
     intents,
     succeededIntents: intents.filter((pi) => pi.status === 'succeeded'),
-    succeededCharges: charges.filter((c) => c.status === 'succeeded'),
+    invoices,
+    paidInvoices: invoices.filter((i) => i.status === 'paid'),
+    /** Every card payment that went through for the retailer, whatever created it. */
+    succeededCharges: snapshot.charges.filter((c) => typeof c.customer === 'string' && customers.has(c.customer) && c.status === 'succeeded'),
     customers: snapshot.customers,
-    requests: sim.state.requests.filter((r) => r.account === accountId),
+    requests: sim.state.requests.filter((r) => r.account === seeded.accountId),
   };
 }

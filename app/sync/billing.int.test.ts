@@ -41,7 +41,7 @@ describe('when a supplier in Los Angeles is billed just after local midnight', (
     const result = await billPartnershipsForDay(billingContext(t.db, sim), { supplierShopId: first.supplierId, now });
 
     expect(result.counts.succeeded).toBe(1);
-    const stripe = stripeRecord(sim, first.accountId, first.partnershipId, day);
+    const stripe = stripeRecord(sim, first, day);
     // 10.00 + 25.50 = 35.50, plus 2% = 0.71
     expect(stripe.succeededIntents).toHaveLength(1);
     expect(stripe.succeededIntents[0]).toMatchObject({ amount: 3621, currency: 'usd', customer: first.customerId, metadata: { tandem_charge_key: `tandem-charge-${first.partnershipId}-${day}` } });
@@ -67,8 +67,8 @@ describe('when a supplier in Los Angeles is billed just after local midnight', (
     expect(result.counts.succeeded).toBe(2);
     expect(await charge(a.partnershipId, day)).toMatchObject({ status: 'SUCCEEDED', amountCents: 4000 });
     expect(await charge(b.partnershipId, day)).toMatchObject({ status: 'SUCCEEDED', amountCents: 6000 });
-    expect(stripeRecord(sim, a.accountId, a.partnershipId, day).succeededIntents.map((pi) => [pi.customer, pi.amount])).toEqual([[a.customerId, 4000]]);
-    expect(stripeRecord(sim, a.accountId, b.partnershipId, day).succeededIntents.map((pi) => [pi.customer, pi.amount])).toEqual([[b.customerId, 6000]]);
+    expect(stripeRecord(sim, a, day).succeededIntents.map((pi) => [pi.customer, pi.amount])).toEqual([[a.customerId, 4000]]);
+    expect(stripeRecord(sim, b, day).succeededIntents.map((pi) => [pi.customer, pi.amount])).toEqual([[b.customerId, 6000]]);
   });
 
   it('charges once when the billing runs twice for the same day', async () => {
@@ -77,11 +77,11 @@ describe('when a supplier in Los Angeles is billed just after local midnight', (
     const ctx = billingContext(t.db, sim);
 
     await billPartnershipsForDay(ctx, { supplierShopId: seeded.supplierId, now });
-    const before = stripeRecord(sim, seeded.accountId, seeded.partnershipId, day).requests.length;
+    const before = stripeRecord(sim, seeded, day).requests.length;
     const again = await billPartnershipsForDay(ctx, { supplierShopId: seeded.supplierId, now });
 
     expect(again.counts).toMatchObject({ succeeded: 0, already_billed: 1 });
-    const stripe = stripeRecord(sim, seeded.accountId, seeded.partnershipId, day);
+    const stripe = stripeRecord(sim, seeded, day);
     expect(stripe.succeededIntents).toHaveLength(1);
     expect(stripe.requests).toHaveLength(before);
   });
@@ -98,7 +98,7 @@ describe('when the retailer is not yet a customer in the supplier Stripe account
     const nextDay = await billPartnership(ctx, seeded.partnershipId, '2026-11-23');
 
     expect([outcome.status, nextDay.status]).toEqual(['failed', 'failed']);
-    const customers = stripeRecord(sim, seeded.accountId, seeded.partnershipId, '2026-11-22').customers;
+    const customers = stripeRecord(sim, seeded, '2026-11-22').customers;
     expect(customers).toHaveLength(1);
     expect(customers[0]).toMatchObject({ name: 'Birch Goods', metadata: { tandem_retailer_shop_id: seeded.retailerId } });
     expect(await t.db.customerLink.findMany({ where: { connectionId: seeded.connectionId as string } })).toMatchObject([
@@ -114,17 +114,48 @@ describe('when the retailer is not yet a customer in the supplier Stripe account
   });
 });
 
+describe('when the partnership is billed by invoice', () => {
+  it('sends one paid Stripe invoice with one line for the day, paid with the retailer card', async () => {
+    const seeded = await seedPartnership(t.db, sim, { billingTerms: { currency: 'USD', method: 'invoice', feePercent: 10 } });
+    await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T10:00:00Z', '80.00');
+
+    const outcome = await billPartnership(billingContext(t.db, sim), seeded.partnershipId, '2026-11-22');
+
+    expect(outcome.status).toBe('succeeded');
+    const stripe = stripeRecord(sim, seeded, '2026-11-22');
+    expect(stripe.invoices).toHaveLength(1);
+    expect(stripe.invoices[0]).toMatchObject({ status: 'paid', customer: seeded.customerId, amount_paid: 8800, currency: 'usd' });
+    expect(stripe.invoices[0].lines.data.map((l) => [l.amount, l.description])).toEqual([[8800, '1 order(s) forwarded on 2026-11-22']]);
+    expect(stripe.succeededCharges.map((c) => c.amount)).toEqual([8800]);
+    expect(await charge(seeded.partnershipId, '2026-11-22')).toMatchObject({ status: 'SUCCEEDED', stripeId: stripe.invoices[0].id, amountCents: 8800 });
+  });
+
+  it('marks the day failed with the invoice id when the card is declined', async () => {
+    const seeded = await seedPartnership(t.db, sim, { card: 'pm_card_chargeDeclined', retailerName: 'Cedar & Co', billingTerms: { method: 'invoice' } });
+    await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T10:00:00Z', '55.00');
+
+    const outcome = await billPartnership(billingContext(t.db, sim), seeded.partnershipId, '2026-11-22');
+
+    expect(outcome.status).toBe('failed');
+    const stripe = stripeRecord(sim, seeded, '2026-11-22');
+    expect(stripe.invoices.map((i) => i.status)).toEqual(['open']);
+    expect(await charge(seeded.partnershipId, '2026-11-22')).toMatchObject({ status: 'FAILED', stripeId: stripe.invoices[0].id });
+    const alert = await t.db.alert.findUniqueOrThrow({ where: { shopId_key: { shopId: seeded.supplierId, key: `billing-declined_${seeded.partnershipId}` } } });
+    expect(alert.title).toBe('Card declined for Cedar & Co');
+  });
+});
+
 describe('when a partner had no forwarded orders that day', () => {
   it('records a skipped charge and sends Stripe nothing', async () => {
     const seeded = await seedPartnership(t.db, sim, { timezone: 'Asia/Tokyo' });
     await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T15:00:00Z', '30.00'); // the 23rd in Tokyo
-    const before = stripeRecord(sim, seeded.accountId, seeded.partnershipId, '2026-11-22').requests.length;
+    const before = stripeRecord(sim, seeded, '2026-11-22').requests.length;
 
     const outcome = await billPartnership(billingContext(t.db, sim), seeded.partnershipId, '2026-11-22');
 
     expect(outcome.status).toBe('skipped');
     expect(await charge(seeded.partnershipId, '2026-11-22')).toMatchObject({ status: 'SKIPPED', amountCents: 0, orderCount: 0, stripeId: null });
-    expect(stripeRecord(sim, seeded.accountId, seeded.partnershipId, '2026-11-22').requests).toHaveLength(before);
+    expect(stripeRecord(sim, seeded, '2026-11-22').requests).toHaveLength(before);
   });
 });
 
@@ -138,7 +169,7 @@ describe('when the retailer card is declined', () => {
     await billPartnership(ctx, seeded.partnershipId, '2026-11-22');
 
     expect(outcome.status).toBe('failed');
-    const stripe = stripeRecord(sim, seeded.accountId, seeded.partnershipId, '2026-11-22');
+    const stripe = stripeRecord(sim, seeded, '2026-11-22');
     expect(stripe.intents).toHaveLength(1);
     expect(stripe.succeededIntents).toHaveLength(0);
     expect(postsTo(stripe.requests, '/v1/payment_intents')).toBe(1);

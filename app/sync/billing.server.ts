@@ -131,7 +131,7 @@ export const BillingTerms = z.object({
     .regex(/^[A-Za-z]{3}$/)
     .transform((c) => c.toUpperCase())
     .optional(),
-  /** Only PaymentIntents are implemented; 'invoice' is refused with an alert until it is. */
+  /** 'payment_intent': a card payment; 'invoice': a Stripe invoice for the day, paid with the card. */
   method: z.enum(['payment_intent', 'invoice']).default('payment_intent'),
 });
 export type BillingTerms = z.infer<typeof BillingTerms>;
@@ -321,7 +321,7 @@ export async function billPartnership(ctx: BillingContext, partnershipId: string
   charge ??= await recordIntent(ctx, partnership, day, terms.data);
   if (charge.status === 'SKIPPED') return { status: 'skipped', charge };
   if (charge.status !== 'PENDING') return { status: 'already_billed', charge };
-  return collect(ctx, partnership, charge, resuming);
+  return collect(ctx, partnership, charge, terms.data, resuming);
 }
 
 /** Step 1: the Charge row, written before any Stripe call. Losing the insert race reads the winner's. */
@@ -365,7 +365,7 @@ async function recordIntent(ctx: BillingContext, partnership: Loaded, day: strin
 }
 
 /** Steps 2–4: charge the retailer in the supplier's Stripe account and record the answer. */
-async function collect(ctx: BillingContext, partnership: Loaded, charge: Charge, resuming: boolean): Promise<BillingOutcome> {
+async function collect(ctx: BillingContext, partnership: Loaded, charge: Charge, terms: BillingTerms, resuming: boolean): Promise<BillingOutcome> {
   const { db } = ctx;
   const retailer = retailerName(partnership);
   const connection = await db.connection.findFirst({
@@ -389,7 +389,8 @@ async function collect(ctx: BillingContext, partnership: Loaded, charge: Charge,
 
   try {
     const customerId = await findOrCreateCustomer(ctx, stripe, connection.id, partnership);
-    const payment = (resuming ? await findPayment(stripe, customerId, charge) : undefined) ?? (await chargeCustomer(stripe, customerId, partnership, charge));
+    const pay = terms.method === 'invoice' ? payByInvoice : payByPaymentIntent;
+    const payment = await pay(stripe, customerId, partnership, charge, resuming);
     await ctx.beforeRecord?.(charge);
     const updated = await db.charge.update({ where: { id: charge.id }, data: { status: 'SUCCEEDED', stripeId: payment.id, lastError: null } });
     await resolveAlert(db, partnership.supplierShopId, alertKeys.declined(partnership.id));
@@ -458,66 +459,147 @@ async function findOrCreateCustomer(ctx: BillingContext, stripe: Stripe, connect
   return customerId;
 }
 
-/** A resumed charge: the payment an earlier run made, found by the key in its metadata. */
-async function findPayment(stripe: Stripe, customerId: string, charge: Charge): Promise<Stripe.PaymentIntent | undefined> {
-  const page = await callStripe('the payment lookup', () => stripe.paymentIntents.list({ customer: customerId, limit: 100 }));
-  const earlier = page.data.find((pi) => pi.metadata?.tandem_charge_key === charge.idempotencyKey);
-  if (!earlier) return undefined;
-  if (earlier.status === 'succeeded') return earlier;
-  if (earlier.status === 'processing') throw Unavailable(`Stripe is still processing payment ${earlier.id}`, { connectorId: 'stripe' });
-  // Declined or abandoned: repeating the same keyed call replays that answer (a decline is final).
-  return undefined;
+/** What was collected: a succeeded PaymentIntent or a paid Invoice. */
+interface Collected {
+  id: string;
 }
 
-/** One off-session PaymentIntent, confirmed at once on the customer's default card. */
-async function chargeCustomer(stripe: Stripe, customerId: string, partnership: Loaded, charge: Charge): Promise<Stripe.PaymentIntent> {
+type Pay = (stripe: Stripe, customerId: string, partnership: Loaded, charge: Charge, resuming: boolean) => Promise<Collected>;
+
+/** The customer's default card; without one nothing can be charged off session. */
+async function defaultCard(stripe: Stripe, customerId: string, partnership: Loaded, charge: Charge): Promise<string> {
   const retailer = retailerName(partnership);
   const customer = await callStripe('the customer read', () => stripe.customers.retrieve(customerId));
   const card = customer.deleted ? null : customer.invoice_settings?.default_payment_method;
   const cardId = typeof card === 'string' ? card : (card?.id ?? null);
-  if (!cardId) {
-    throw new ChargeRefused(`${retailer} has no default card in the supplier's Stripe account.`, null, {
+  if (cardId) return cardId;
+  throw new ChargeRefused(`${retailer} has no default card in the supplier's Stripe account.`, null, {
+    key: alertKeys.declined(partnership.id),
+    title: `No card on file for ${retailer}`,
+    message: `${retailer} could not be charged ${money(charge.amountCents, charge.currency)} for the orders of ${charge.day}: their Stripe customer (${customerId}) has no default card.`,
+    fix: `Ask ${retailer} to add a card to their customer in your Stripe account, then collect ${charge.day} in Stripe; the following days are billed automatically.`,
+  });
+}
+
+/** A Stripe error on the money-moving call: a decline or a refusal is final, the rest is retried. */
+function refusal(err: unknown, partnership: Loaded, charge: Charge, stripeId: string | null): unknown {
+  const retailer = retailerName(partnership);
+  if (err instanceof Stripe.errors.StripeCardError) {
+    return new ChargeRefused(`Stripe declined the card of ${retailer}: ${err.message}`, stripeId, {
       key: alertKeys.declined(partnership.id),
-      title: `No card on file for ${retailer}`,
-      message: `${retailer} could not be charged ${money(charge.amountCents, charge.currency)} for the orders of ${charge.day}: their Stripe customer (${customerId}) has no default card.`,
-      fix: `Ask ${retailer} to add a card to their customer in your Stripe account, then collect ${charge.day} in Stripe; the following days are billed automatically.`,
+      title: `Card declined for ${retailer}`,
+      message: `Stripe declined the card of ${retailer} for ${money(charge.amountCents, charge.currency)}, the orders of ${charge.day} (${err.decline_code ?? err.code ?? 'declined'}: ${err.message}).`,
+      fix: `Ask ${retailer} to update the card on their customer in your Stripe account, then collect ${charge.day} in Stripe; the following days are billed automatically.`,
     });
   }
+  if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode !== 409) {
+    return new ChargeRefused(`Stripe refused the charge to ${retailer}: ${err.message}`, stripeId, {
+      key: alertKeys.declined(partnership.id),
+      title: `Stripe refused the charge to ${retailer}`,
+      message: `Stripe refused to charge ${retailer} ${money(charge.amountCents, charge.currency)} for the orders of ${charge.day}: ${err.message}`,
+      fix: `Check ${retailer}'s customer in your Stripe account, then collect ${charge.day} in Stripe; the following days are billed automatically.`,
+    });
+  }
+  return fromStripeError(err, `the charge to ${retailer} for ${charge.day}`);
+}
+
+const metadataOf = (partnership: Loaded, charge: Charge) => ({ tandem_charge_key: charge.idempotencyKey, tandem_partnership_id: partnership.id, tandem_day: charge.day });
+
+/** method 'payment_intent': one off-session PaymentIntent, confirmed at once on the default card. */
+const payByPaymentIntent: Pay = async (stripe, customerId, partnership, charge, resuming) => {
+  if (resuming) {
+    // A resumed charge first looks for the payment an earlier run made, by the key in its metadata.
+    const page = await callStripe('the payment lookup', () => stripe.paymentIntents.list({ customer: customerId, limit: 100 }));
+    const earlier = page.data.find((pi) => pi.metadata?.tandem_charge_key === charge.idempotencyKey);
+    if (earlier?.status === 'succeeded') return earlier;
+    if (earlier?.status === 'processing') throw Unavailable(`Stripe is still processing payment ${earlier.id}`, { connectorId: 'stripe' });
+    // Declined or never made: repeating the same keyed call replays that answer (a decline is final).
+  }
+  const card = await defaultCard(stripe, customerId, partnership, charge);
   try {
     return await stripe.paymentIntents.create(
       {
         amount: charge.amountCents,
         currency: charge.currency.toLowerCase(),
         customer: customerId,
-        payment_method: cardId,
+        payment_method: card,
         confirm: true,
         off_session: true,
         description: `Tandem orders of ${charge.day} (${charge.orderCount})`,
-        metadata: { tandem_charge_key: charge.idempotencyKey, tandem_partnership_id: partnership.id, tandem_day: charge.day },
+        metadata: metadataOf(partnership, charge),
       },
       { idempotencyKey: charge.idempotencyKey },
     );
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeCardError) {
-      const paymentIntentId = err.payment_intent?.id ?? null;
-      throw new ChargeRefused(`Stripe declined the card of ${retailer}: ${err.message}`, paymentIntentId, {
-        key: alertKeys.declined(partnership.id),
-        title: `Card declined for ${retailer}`,
-        message: `Stripe declined the card of ${retailer} for ${money(charge.amountCents, charge.currency)}, the orders of ${charge.day} (${err.decline_code ?? err.code ?? 'declined'}: ${err.message}).`,
-        fix: `Ask ${retailer} to update the card on their customer in your Stripe account, then collect ${charge.day} in Stripe; the following days are billed automatically.`,
-      });
-    }
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode !== 409) {
-      throw new ChargeRefused(`Stripe refused the charge to ${retailer}: ${err.message}`, null, {
-        key: alertKeys.declined(partnership.id),
-        title: `Stripe refused the charge to ${retailer}`,
-        message: `Stripe refused to charge ${retailer} ${money(charge.amountCents, charge.currency)} for the orders of ${charge.day}: ${err.message}`,
-        fix: `Check ${retailer}'s customer in your Stripe account, then collect ${charge.day} in Stripe; the following days are billed automatically.`,
-      });
-    }
-    throw fromStripeError(err, `the charge to ${retailer} for ${charge.day}`);
+    throw refusal(err, partnership, charge, err instanceof Stripe.errors.StripeError ? (err.payment_intent?.id ?? null) : null);
   }
-}
+};
+
+/**
+ * method 'invoice': a draft invoice with one line for the day, finalized and paid with the default
+ * card, so the retailer gets Stripe's invoice document. Each step has its own key derived from the
+ * charge's, and a resumed charge continues from the invoice's status instead of starting again.
+ */
+const payByInvoice: Pay = async (stripe, customerId, partnership, charge, resuming) => {
+  const key = charge.idempotencyKey;
+  let invoice: Stripe.Invoice | undefined;
+  if (resuming) {
+    const page = await callStripe('the invoice lookup', () => stripe.invoices.list({ customer: customerId, limit: 100 }));
+    invoice = page.data.find((i) => i.metadata?.tandem_charge_key === key);
+    if (invoice?.status === 'paid') return { id: invoice.id as string };
+  }
+  if (invoice && (invoice.status === 'void' || invoice.status === 'uncollectible')) {
+    const retailer = retailerName(partnership);
+    const reason = `Invoice ${invoice.number ?? invoice.id} for ${retailer} was marked ${invoice.status} in Stripe.`;
+    throw new ChargeRefused(reason, invoice.id ?? null, {
+      key: alertKeys.declined(partnership.id),
+      title: `Invoice for ${retailer} was ${invoice.status === 'void' ? 'voided' : 'marked uncollectible'}`,
+      message: `${reason} Tandem did not charge ${retailer} ${money(charge.amountCents, charge.currency)} for the orders of ${charge.day}.`,
+      fix: `Collect ${charge.day} from ${retailer} in Stripe if it is still owed; the following days are billed automatically.`,
+    });
+  }
+  await defaultCard(stripe, customerId, partnership, charge);
+  invoice ??= await callStripe('the invoice create', () =>
+    stripe.invoices.create(
+      {
+        customer: customerId,
+        currency: charge.currency.toLowerCase(),
+        collection_method: 'charge_automatically',
+        auto_advance: false,
+        description: `Tandem orders of ${charge.day} (${charge.orderCount})`,
+        metadata: metadataOf(partnership, charge),
+      },
+      { idempotencyKey: `${key}-invoice` },
+    ),
+  );
+  const invoiceId = invoice.id as string;
+  if (invoice.status === 'draft') {
+    if (invoice.amount_due === 0) {
+      await callStripe('the invoice line', () =>
+        stripe.invoiceItems.create(
+          {
+            customer: customerId,
+            invoice: invoiceId,
+            amount: charge.amountCents,
+            currency: charge.currency.toLowerCase(),
+            description: `${charge.orderCount} order(s) forwarded on ${charge.day}`,
+            metadata: metadataOf(partnership, charge),
+          },
+          { idempotencyKey: `${key}-item` },
+        ),
+      );
+    }
+    invoice = await callStripe('the invoice finalize', () => stripe.invoices.finalizeInvoice(invoiceId, { auto_advance: false }, { idempotencyKey: `${key}-finalize` }));
+  }
+  if (invoice.status === 'open') {
+    try {
+      invoice = await stripe.invoices.pay(invoiceId, {}, { idempotencyKey: `${key}-pay` });
+    } catch (err) {
+      throw refusal(err, partnership, charge, invoiceId);
+    }
+  }
+  return { id: invoiceId };
+};
 
 async function alert(ctx: BillingContext, partnership: Loaded, input: Omit<AlertInput, 'shopId' | 'severity'> & { severity?: AlertInput['severity'] }) {
   const { alert: raised } = await raiseAlert(ctx.db, {
