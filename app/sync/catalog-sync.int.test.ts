@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts'
 import { addVariantTo, createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
 import { approveListings, listPendingApprovals, rejectListings } from './approvals.server.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
+import { Invalid } from '../../connectors/sdk/errors.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 
@@ -402,5 +403,59 @@ describe('when force-overwrite meets products the retailer had before Tandem', (
       ['SHIRT-L', product!.id, 'PENDING'],
       ['SHIRT-S', product!.id, 'PENDING'],
     ]);
+  });
+});
+
+describe('when one product cannot be written', () => {
+  it('records the refusal on the run and its listings, and still creates the others', async () => {
+    await partners();
+    sim.seedProducts(p.supplierDomain, [productWith('Good Mug', ['MUG']), productWith('Bad Tote', ['TOTE'])]);
+    const refusing: SyncContext = {
+      ...ctx,
+      async connectorFor(connection) {
+        const connector = await ctx.connectorFor(connection);
+        if (connection.id !== p.retailerConnectionId) return connector;
+        return {
+          ...connector,
+          async createProduct(input) {
+            if (input.title === 'Bad Tote') throw Invalid('Shopify refused creating product "Bad Tote": title: is too long', undefined, { connectorId: 'shopify' });
+            return connector.createProduct!(input);
+          },
+        };
+      },
+    };
+
+    const run = await sync('PARTIAL', refusing);
+
+    expect(retailerProducts().map((x) => x.title)).toEqual(['Good Mug']);
+    expect(run.counts).toMatchObject({ created: 1, failed: 1 });
+    expect(run.errors).toEqual([{ subject: 'Product "Bad Tote"', message: 'Shopify refused creating product "Bad Tote": title: is too long' }]);
+    const recorded = await database.db.syncRun.findUniqueOrThrow({ where: { id: run.syncRunId! } });
+    expect(recorded.status).toBe('PARTIAL');
+    const tote = (await listings()).find((l) => l.sourceVariant.sku === 'TOTE')!;
+    expect(tote).toMatchObject({ partnerVariantId: null, lastError: 'Shopify refused creating product "Bad Tote": title: is too long' });
+
+    await sync();
+    expect(retailerProducts().map((x) => x.title).sort()).toEqual(['Bad Tote', 'Good Mug']);
+  });
+});
+
+describe('when a retailer approves listings', () => {
+  it('ignores listings of another retailer and reports ones whose product is not created yet', async () => {
+    await partners();
+    sim.seedProducts(p.supplierDomain, [productWith('Mug', ['MUG'])]);
+    await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
+    const mug = await database.db.sourceVariant.findFirstOrThrow({ where: { sku: 'MUG' } });
+    const waiting = await database.db.listing.create({ data: { partnershipId: p.partnershipId, sourceVariantId: mug.id } });
+    const stranger = await database.db.shop.create({ data: { domain: 'stranger.myshopify.com' } });
+
+    expect(await approveListings(ctx, stranger.id, [waiting.id])).toEqual({ approved: [], failed: [] });
+    expect(await approveListings(ctx, p.retailerShopId, [waiting.id])).toEqual({
+      approved: [],
+      failed: [{ listingId: waiting.id, message: '"Mug" is not at your store yet; it is created by the next catalog sync. Approve it after that.' }],
+    });
+    expect(await rejectListings(database.db, stranger.id, [waiting.id])).toEqual([]);
+    expect((await database.db.listing.findUniqueOrThrow({ where: { id: waiting.id } })).approval).toBe('PENDING');
+    expect((await listPendingApprovals(database.db, p.retailerShopId)).map((x) => [x.sku, x.readyToApprove])).toEqual([['MUG', false]]);
   });
 });
