@@ -16,9 +16,20 @@ export async function readInventory(woo: WooClient, refs: VariantRef[]): Promise
   for (const product of await productsById(woo, simpleIds)) {
     stock.set(String(product.id), product.manage_stock === true ? product.stock_quantity : null);
   }
+  const sharingParentStock: { key: string; parent: number }[] = [];
   for (const parent of parents) {
     for (const variation of await variationsById(woo, parent)) {
-      stock.set(`${parent}/${variation.id}`, variation.manage_stock === true ? variation.stock_quantity : null);
+      const key = `${parent}/${variation.id}`;
+      if (variation.manage_stock === 'parent') sharingParentStock.push({ key, parent });
+      else stock.set(key, variation.manage_stock ? variation.stock_quantity : null);
+    }
+  }
+  // A variation answering manage_stock "parent" sells from its variable product's stock.
+  if (sharingParentStock.length > 0) {
+    const byId = new Map((await productsById(woo, [...new Set(sharingParentStock.map((v) => v.parent))])).map((p) => [p.id, p]));
+    for (const { key, parent } of sharingParentStock) {
+      const product = byId.get(parent);
+      stock.set(key, product?.manage_stock === true ? product.stock_quantity : null);
     }
   }
   return targets.flatMap(({ ref, target }) => {

@@ -111,6 +111,23 @@ describe('when pushing stock for many items', () => {
   });
 });
 
+describe('when a variation sells from its variable product’s stock', () => {
+  it('reads the parent’s quantity for it', async () => {
+    const shirt = site().products.find((p) => p.id === seeded.shirtId)!;
+    Object.assign(shirt, { manage_stock: true, stock_quantity: 9 });
+    const small = site().products.find((p) => p.id === seeded.shirtVariationIds[0])!;
+    // WooCommerce answers manage_stock "parent" here; the simulator stores a boolean, so it is set directly.
+    Object.assign(small, { manage_stock: 'parent' });
+
+    const levels = await requireCapability(connectTo(sim), 'inventory.read').readInventory([
+      { variantId: String(small.id), inventoryItemId: `${shirt.id}/${small.id}` },
+      { variantId: String(seeded.shirtVariationIds[1]), inventoryItemId: `${shirt.id}/${seeded.shirtVariationIds[1]}` },
+    ]);
+
+    expect(levels.map((l) => l.available)).toEqual([9, 7]);
+  });
+});
+
 describe('when two products carry one SKU', () => {
   it('reports both, across simple products and variations, instead of picking one', async () => {
     site().products.find((p) => p.sku === 'SHIRT-M')!.sku = 'TOTE';
