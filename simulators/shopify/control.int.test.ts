@@ -70,6 +70,12 @@ describe('when the demo drives the simulator over HTTP', () => {
     expect((await graphql(token, '{ shop { name } }')).status).toBe(401);
   });
 
+  it('offers the same operations in process', () => {
+    sim.shops.create({ domain: 'inproc.myshopify.com', plan: 'Advanced' });
+    expect(sim.shops.get('inproc.myshopify.com').bucket).toMatchObject({ maximumAvailable: 4000, restoreRate: 200 });
+    expect(sim.shops.list().map((s) => s.domain)).toContain('inproc.myshopify.com');
+  });
+
   it('forgets every shop on reset', async () => {
     await call('POST', '/_control/reset');
     expect((await call('GET', '/_control/shops')).body).toEqual([]);

@@ -33,6 +33,12 @@ export interface ShopifySimulator extends RunningSimulator, Omit<ShopifyControl,
   /** `{url}/store/{shop}` — the stand-in for `https://{shop}`. */
   shopUrl(shop: string): string;
   control: ShopifyControl;
+  /** Shop helpers grouped: `sim.shops.create({ domain })` is `sim.createShop({ domain })`. */
+  shops: {
+    create: ShopifyControl['createShop'];
+    list: ShopifyControl['listShops'];
+    get(domain: string): ReturnType<ShopifyControl['shopSummary']>;
+  };
   faults: ReturnType<typeof createSimulatorBase>['faults'];
   clock: Sim['clock'];
   reset(): void;
@@ -73,6 +79,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
     port: running.port,
     sim,
     control,
+    shops: {
+      create: (input: ShopInput) => control.createShop(input),
+      list: () => control.listShops(),
+      get: (domain: string) => control.shopSummary(control.shop(domain)),
+    },
     faults: base.faults,
     clock: base.clock,
     graphqlUrl: (shop: string) => `${running.url}/store/${shop}/admin/api/${API_VERSION}/graphql.json`,
