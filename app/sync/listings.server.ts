@@ -11,9 +11,9 @@ import type { Db } from '../db.server.ts';
 import type { Connection, Listing, Partnership, Shop, SourceVariant } from '../generated/prisma/client.ts';
 import { pullSupplierCatalog, type PullResult, type SyncMode } from './catalog.server.ts';
 import type { SyncContext } from './connections.server.ts';
-import { offerNewVariants, planListingUpdates, productsAwaitingCreation, relinkRecreatedVariants, type PlannedListing } from './partial-plan.server.ts';
+import { offerNewVariants, planListingUpdates, productsAwaitingCreation, relinkRecreatedVariants, variantsWithoutSku, type PlannedListing } from './partial-plan.server.ts';
 import { parsePricingRule, retailPrice, type PricingRule } from './pricing.ts';
-import { clearRetailerDuplicate, matchPartnerSkus, relinkBySku, reportDuplicateSku, reportSupplierDuplicates } from './sku-match.server.ts';
+import { clearRetailerDuplicate, matchPartnerSkus, relinkBySku, reportDuplicateSku, reportSupplierDuplicates, type SkuMatch } from './sku-match.server.ts';
 import { count, emptyTally, finishSyncRun, startSyncRun, type RunTally } from './sync-runs.server.ts';
 
 export interface CatalogSyncOptions {
@@ -155,7 +155,11 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
     } else {
       const source = await sourceConnectionOf(ctx.db, partnership);
       const target = await targetConnectionOf(ctx.db, partnership);
-      if (options.pull !== false) pull = await pullSupplierCatalog(ctx, source.id, { mode: options.mode });
+      if (options.pull !== false) {
+        pull = await pullSupplierCatalog(ctx, source.id, { mode: options.mode });
+        count(tally, 'supplierProductsRead', pull.products);
+        count(tally, 'supplierVariantsDeleted', pull.ghosts);
+      }
       const retailer = await ctx.connectorFor(target);
       const sides: Sides = {
         ctx,
@@ -170,6 +174,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
       count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
       const duplicates = await reportSupplierDuplicates(ctx.db, partnership, source.id, ctx.now());
       count(tally, 'duplicateSkus', duplicates.size);
+      count(tally, 'withoutSku', await variantsWithoutSku(ctx.db, source.id));
       await offerNewVariants(ctx.db, partnership.id, source.id, sides.only);
       await createOfferedProducts(sides);
       await pushListingUpdates(sides, options.mode);
@@ -227,7 +232,7 @@ async function createOfferedProducts(s: Sides) {
   }
 }
 
-async function offerProduct(s: Sides, supplierProductId: string, group: ListingWithSource[], matches: Map<string, Awaited<ReturnType<typeof matchPartnerSkus>> extends Map<string, infer M> ? M : never>) {
+async function offerProduct(s: Sides, supplierProductId: string, group: ListingWithSource[], matches: Map<string, SkuMatch>) {
   const { ctx, partnership } = s;
   const now = ctx.now();
   const missing: ListingWithSource[] = [];

@@ -176,3 +176,8 @@ export async function productsAwaitingCreation(db: Db, partnershipId: string, af
     LIMIT ${limit}`;
   return rows.map((r) => r.externalProductId);
 }
+
+/** Live supplier variants without a SKU: they cannot be matched, so they are never offered. */
+export async function variantsWithoutSku(db: Db, sourceConnectionId: string): Promise<number> {
+  return db.sourceVariant.count({ where: { connectionId: sourceConnectionId, deletedAt: null, sku: null } });
+}
