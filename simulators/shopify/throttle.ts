@@ -24,7 +24,8 @@ export class LeakyBucket {
   available(nowMs: number): number {
     const elapsedS = Math.max(0, nowMs - this.#atMs) / 1000;
     this.#available = Math.min(this.config.maximumAvailable, this.#available + elapsedS * this.config.restoreRate);
-    this.#atMs = Math.max(this.#atMs, nowMs);
+    // A clock set back (control API) restores nothing, and restoring resumes from the new time.
+    this.#atMs = nowMs;
     return this.#available;
   }
 
