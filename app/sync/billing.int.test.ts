@@ -1,8 +1,10 @@
+import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStripeSimulator, type StripeSimulator } from '../../simulators/stripe/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { billingContext, connectStripe, forwardedOrder, seedPartnership, stripeRecord } from './billing.fixtures.ts';
 import { billPartnership, billPartnershipsForDay } from './billing.server.ts';
+import { secrets } from './crypto.server.ts';
 
 let t: TestDatabase;
 let sim: StripeSimulator;
@@ -187,6 +189,49 @@ describe('when the retailer card is declined', () => {
       fix: 'Ask Acme Outdoors to update the card on their customer in your Stripe account, then collect 2026-11-22 in Stripe; the following days are billed automatically.',
       subject: { partnershipId: seeded.partnershipId, day: '2026-11-22' },
     });
+  });
+});
+
+describe('when the retailer updates the declined card', () => {
+  it('charges the next day and clears the decline alert', async () => {
+    const seeded = await seedPartnership(t.db, sim, { card: 'pm_card_chargeDeclined' });
+    await forwardedOrder(t.db, seeded.partnershipId, '2026-11-21T10:00:00Z', '10.00');
+    await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T10:00:00Z', '20.00');
+    const ctx = billingContext(t.db, sim);
+    await billPartnership(ctx, seeded.partnershipId, '2026-11-21');
+    const stripe = new Stripe(seeded.secretKey, { host: '127.0.0.1', port: sim.port, protocol: 'http' });
+    await stripe.customers.update(seeded.customerId as string, { invoice_settings: { default_payment_method: 'pm_card_visa' } });
+
+    const outcome = await billPartnership(ctx, seeded.partnershipId, '2026-11-22');
+
+    expect(outcome.status).toBe('succeeded');
+    expect(await charge(seeded.partnershipId, '2026-11-21')).toMatchObject({ status: 'FAILED' });
+    const alert = await t.db.alert.findUniqueOrThrow({ where: { shopId_key: { shopId: seeded.supplierId, key: `billing-declined_${seeded.partnershipId}` } } });
+    expect(alert.resolvedAt).not.toBeNull();
+  });
+});
+
+describe('when Stripe refuses the supplier key', () => {
+  it('keeps the day waiting with a reconnect alert, then charges it once the key is fixed', async () => {
+    const seeded = await seedPartnership(t.db, sim);
+    const connectionId = seeded.connectionId as string;
+    await t.db.connection.update({ where: { id: connectionId }, data: { credentials: secrets().encryptJson({ secretKey: 'sk_test_revoked_key_0000' }) } });
+    await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T10:00:00Z', '20.00');
+    const ctx = billingContext(t.db, sim);
+
+    const waiting = await billPartnership(ctx, seeded.partnershipId, '2026-11-22');
+    const alertKey = { shopId_key: { shopId: seeded.supplierId, key: `auth-expired_${connectionId}` } };
+
+    expect(waiting.status).toBe('waiting');
+    expect(await t.db.alert.findUniqueOrThrow({ where: alertKey })).toMatchObject({ title: 'Reconnect Stripe', resolvedAt: null });
+    expect(await charge(seeded.partnershipId, '2026-11-22')).toMatchObject({ status: 'PENDING' });
+
+    await t.db.connection.update({ where: { id: connectionId }, data: { credentials: secrets().encryptJson({ secretKey: seeded.secretKey }) } });
+    await billPartnershipsForDay(ctx, { supplierShopId: seeded.supplierId, day: '2026-11-23' });
+
+    expect(await charge(seeded.partnershipId, '2026-11-22')).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await t.db.alert.findUniqueOrThrow({ where: alertKey })).resolvedAt).not.toBeNull();
+    expect(stripeRecord(sim, seeded, '2026-11-22').succeededCharges).toHaveLength(1);
   });
 });
 

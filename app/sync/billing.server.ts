@@ -203,6 +203,18 @@ const alertKeys = {
   stripeKey: (connectionId: string) => `auth-expired_${connectionId}`,
 };
 
+const RECONNECT_FIX =
+  'Reconnect your Stripe account in Connectors with a key that can create customers and payments; the next daily billing charges every day still waiting.';
+
+/** The decrypted credentials JSON, or undefined when it cannot be decrypted (key rotated, tampered). */
+function readCredentials(sealed: string): unknown {
+  try {
+    return secrets().decryptJson(sealed);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A charge Stripe refused for good: FAILED, with the reason for the supplier. */
 class ChargeRefused extends Error {
   constructor(
@@ -257,23 +269,31 @@ export async function billPartnershipsForDay(
     errors: [],
   };
   let retryable: unknown;
+  let broken: unknown;
+  const attempted = new Set<string>();
   const run = async (partnershipId: string, day: string) => {
+    if (attempted.has(`${partnershipId}/${day}`)) return;
+    attempted.add(`${partnershipId}/${day}`);
     try {
       const outcome = await billPartnership(ctx, partnershipId, day);
       result.counts[outcome.status] += 1;
       if (outcome.status === 'failed' || outcome.status === 'waiting') result.errors.push({ subject: `${partnershipId}/${day}`, message: outcome.reason });
     } catch (err) {
-      const code = err instanceof ConnectorError ? err.code : undefined;
-      if (code !== 'unavailable' && code !== 'rate_limited') throw err;
-      result.counts.retry_later += 1;
       result.errors.push({ subject: `${partnershipId}/${day}`, message: err instanceof Error ? err.message : String(err) });
-      retryable ??= err;
+      const code = err instanceof ConnectorError ? err.code : undefined;
+      if (code === 'unavailable' || code === 'rate_limited') {
+        result.counts.retry_later += 1;
+        retryable ??= err;
+      } else {
+        // Unexpected: still bill the other partnerships, then let the job layer record it.
+        broken ??= err;
+      }
     }
   };
 
   const supplierFilter = options.supplierShopId ? { supplierShopId: options.supplierShopId } : {};
   const unfinished = await db.charge.findMany({
-    where: { status: 'PENDING', partnership: { status: 'ACTIVE', ...supplierFilter }, ...(options.day ? { day: { not: options.day } } : {}) },
+    where: { status: 'PENDING', partnership: { status: 'ACTIVE', ...supplierFilter } },
     select: { partnershipId: true, day: true },
     orderBy: { day: 'asc' },
   });
@@ -286,6 +306,7 @@ export async function billPartnershipsForDay(
   });
   for (const p of partnerships) await run(p.id, options.day ?? previousLocalDay(now, p.supplier.timezone));
 
+  if (broken) throw broken;
   if (retryable) throw retryable;
   return result;
 }
@@ -384,7 +405,13 @@ async function collect(ctx: BillingContext, partnership: Loaded, charge: Charge,
   }
   await resolveAlert(db, partnership.supplierShopId, alertKeys.noStripe(partnership.supplierShopId));
 
-  const { secretKey } = StripeCredentials.parse(secrets().decryptJson(connection.credentials));
+  const credentials = StripeCredentials.safeParse(readCredentials(connection.credentials));
+  if (!credentials.success) {
+    const reason = `Tandem cannot read the Stripe key of ${connection.displayName ?? connection.externalAccount}, so ${retailer} could not be charged for ${charge.day}.`;
+    await alert(ctx, partnership, { key: alertKeys.stripeKey(connection.id), title: 'Reconnect Stripe', message: reason, fix: RECONNECT_FIX });
+    return { status: 'waiting', charge, reason };
+  }
+  const { secretKey } = credentials.data;
   const stripe = (ctx.stripeFor ?? ((key: string) => stripeClient(key)))(secretKey);
 
   try {
@@ -410,7 +437,7 @@ async function collect(ctx: BillingContext, partnership: Loaded, charge: Charge,
         key: alertKeys.stripeKey(connection.id),
         title: 'Reconnect Stripe',
         message: reason,
-        fix: 'Reconnect your Stripe account in Connectors with a key that can create customers and payments; the next daily billing charges every day still waiting.',
+        fix: RECONNECT_FIX,
       });
       return { status: 'waiting', charge, reason };
     }
