@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWooCommerceSimulator } from '../../simulators/woocommerce/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { ConnectRefused, connect, connectForm, connectionDetail, disconnect, listConnectorCards, testConnection } from './connections-admin.server.ts';
+import { secrets } from './crypto.server.ts';
+
+const SHOP = 'iris-supply.myshopify.com';
+const OTHER = 'juniper-other.myshopify.com';
+let t: TestDatabase;
+let woo: Awaited<ReturnType<typeof startWooCommerceSimulator>>;
+let site: { id: string; consumerKey: string; consumerSecret: string };
+
+beforeAll(async () => {
+  t = await createTestDatabase('connections_admin');
+  await t.db.shop.create({ data: { domain: SHOP } });
+  await t.db.shop.create({ data: { domain: OTHER } });
+  woo = await startWooCommerceSimulator({ latencyMs: 0 });
+  site = woo.createSite({ id: 'iris-woo' });
+});
+afterAll(async () => {
+  await t.drop();
+  await woo.close();
+});
+
+const siteUrl = () => `${woo.url}/sites/${site.id}`;
+
+describe('when a merchant connects WooCommerce from the marketplace', () => {
+  let id: string;
+
+  it('offers a form from the manifest: config fields and the basic-auth credentials', () => {
+    const form = connectForm('woocommerce');
+    expect(form.configFields.map((f) => [f.name, f.type, f.required])).toEqual([
+      ['siteUrl', 'url', true],
+      ['orderLookbackDays', 'number', false],
+    ]);
+    expect(form.credentialFields.map((f) => f.name)).toEqual(['apiKey', 'apiSecret', 'webhookSecret']);
+  });
+
+  it('names every missing or wrong field and stores nothing', async () => {
+    const err = await connect(t.db, SHOP, 'woocommerce', { siteUrl: 'not a url', orderLookbackDays: '900', apiKey: 'ck' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectRefused);
+    expect(Object.keys((err as ConnectRefused).errors).sort()).toEqual(['apiSecret', 'orderLookbackDays', 'siteUrl']);
+    expect(await t.db.connection.count()).toBe(0);
+  });
+
+  it('stores the credentials encrypted and the test read succeeds', async () => {
+    const connection = await connect(t.db, SHOP, 'woocommerce', { siteUrl: siteUrl(), orderLookbackDays: '', apiKey: site.consumerKey, apiSecret: site.consumerSecret, displayName: 'Iris Woo' });
+    id = connection.id;
+    expect(connection).toEqual({ id, account: siteUrl(), displayName: 'Iris Woo', status: 'ACTIVE' });
+    const row = await t.db.connection.findUniqueOrThrow({ where: { id } });
+    expect(row.credentials).not.toContain(site.consumerSecret);
+    expect(secrets().decryptJson(row.credentials)).toEqual({ apiKey: site.consumerKey, apiSecret: site.consumerSecret });
+    expect(row.config).toEqual({ siteUrl: siteUrl(), orderLookbackDays: 14 });
+
+    expect(await testConnection(t.db, SHOP, id)).toEqual({ ok: true, message: 'Connected: WooCommerce answered.' });
+  });
+
+  it('shows the card with its connection and capabilities', async () => {
+    const cards = await listConnectorCards(t.db, SHOP);
+    const card = cards.find((c) => c.id === 'woocommerce');
+    expect(card).toMatchObject({ name: 'WooCommerce', connections: [{ id, status: 'ACTIVE' }] });
+    expect(card?.capabilities).toContain('orders.write');
+    expect((await listConnectorCards(t.db, OTHER)).flatMap((c) => c.connections)).toEqual([]);
+  });
+
+  it('reports a wrong secret as the connector’s auth error after reconnecting', async () => {
+    await connect(t.db, SHOP, 'woocommerce', { siteUrl: siteUrl(), apiKey: site.consumerKey, apiSecret: 'cs_wrong' });
+    const result = await testConnection(t.db, SHOP, id);
+    expect(result).toMatchObject({ ok: false, code: 'auth_expired' });
+  });
+
+  it('reports API budget use today and this month from the saved usage', async () => {
+    await t.db.budgetUsage.createMany({
+      data: [
+        { connectionId: id, day: '2026-11-23', calls: 40 },
+        { connectionId: id, day: '2026-11-02', calls: 100 },
+        { connectionId: id, day: '2026-10-31', calls: 999 },
+      ],
+    });
+    const detail = await connectionDetail(t.db, SHOP, id, new Date('2026-11-23T15:00:00Z'));
+    expect(detail?.budget).toEqual({ today: 40, month: 140, dailyCap: null });
+  });
+
+  it('hides the connection from another shop and lets the owner disconnect, wiping the credentials', async () => {
+    expect(await connectionDetail(t.db, OTHER, id)).toBeNull();
+    expect(await testConnection(t.db, OTHER, id)).toBeNull();
+    expect(await disconnect(t.db, OTHER, id)).toBeNull();
+
+    expect(await disconnect(t.db, SHOP, id)).toMatchObject({ status: 'DISCONNECTED' });
+    const row = await t.db.connection.findUniqueOrThrow({ where: { id } });
+    expect(secrets().decryptJson(row.credentials)).toEqual({});
+  });
+});

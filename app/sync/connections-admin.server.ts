@@ -1,0 +1,211 @@
+// The Connectors screen: the registry's connectors as cards, a connect form generated from each
+// manifest (config schema fields + the credentials its auth kind needs), a cheap "test
+// connection" read, API budget use from BudgetUsage, and disconnect. Credentials are stored only
+// encrypted (sealCredentials) and never sent back to the browser.
+import { z } from 'zod';
+import { getConnector, listConnectors } from '../../connectors/index.ts';
+import { requireCapability } from '../../connectors/sdk/connector.ts';
+import { ConnectorError } from '../../connectors/sdk/errors.ts';
+import { Sku } from '../../connectors/sdk/types.ts';
+import { configFormFields, type ConfigFormField, type ConnectorManifest } from '../../connectors/sdk/manifest.ts';
+import type { Db, Prisma } from '../db.server.ts';
+import type { Connection } from '../generated/prisma/client.ts';
+import { openConnector, sealCredentials } from './connections.server.ts';
+import { shopByDomain } from './dashboard.server.ts';
+
+export interface ConnectionSummary {
+  id: string;
+  account: string;
+  displayName: string | null;
+  status: Connection['status'];
+}
+
+export interface ConnectorCard {
+  id: string;
+  name: string;
+  logo: string;
+  docsUrl: string;
+  capabilities: string[];
+  connections: ConnectionSummary[];
+}
+
+/** The fields a connector's credentials need, by auth kind (names as `Credentials` has them). */
+const CREDENTIAL_FIELDS: Record<ConnectorManifest['authKind'], ConfigFormField[]> = {
+  oauth2: [
+    { name: 'accessToken', label: 'Access token', type: 'password', required: true },
+    { name: 'refreshToken', label: 'Refresh token', type: 'password', required: false, description: 'Needed when the platform’s access tokens expire.' },
+  ],
+  api_key: [{ name: 'accessToken', label: 'API access token', type: 'password', required: true }],
+  basic: [
+    { name: 'apiKey', label: 'Key or user name', type: 'text', required: true },
+    { name: 'apiSecret', label: 'Secret or password', type: 'password', required: true },
+  ],
+};
+const WEBHOOK_SECRET: ConfigFormField = { name: 'webhookSecret', label: 'Webhook secret', type: 'password', required: false, description: 'Checks the signature of the platform’s webhooks.' };
+
+function summary(c: Connection): ConnectionSummary {
+  return { id: c.id, account: c.externalAccount, displayName: c.displayName, status: c.status };
+}
+
+export async function listConnectorCards(db: Db, shopDomain: string): Promise<ConnectorCard[]> {
+  const shop = await shopByDomain(db, shopDomain);
+  const connections = await db.connection.findMany({ where: { shopId: shop.id }, orderBy: { createdAt: 'asc' } });
+  return listConnectors().map(({ manifest: m }) => ({
+    id: m.id,
+    name: m.name,
+    logo: m.logo,
+    docsUrl: m.docsUrl,
+    capabilities: [...m.capabilities],
+    connections: connections.filter((c) => c.platform === m.id).map(summary),
+  }));
+}
+
+export interface ConnectForm {
+  id: string;
+  name: string;
+  logo: string;
+  docsUrl: string;
+  capabilities: string[];
+  configFields: ConfigFormField[];
+  credentialFields: ConfigFormField[];
+}
+
+/** The connect form for one connector; `not_found` ConnectorError for an unknown id. */
+export function connectForm(connectorId: string): ConnectForm {
+  const { manifest: m } = getConnector(connectorId);
+  return {
+    id: m.id,
+    name: m.name,
+    logo: m.logo,
+    docsUrl: m.docsUrl,
+    capabilities: [...m.capabilities],
+    configFields: configFormFields(m),
+    credentialFields: [...CREDENTIAL_FIELDS[m.authKind], WEBHOOK_SECRET],
+  };
+}
+
+export class ConnectRefused extends Error {
+  readonly name = 'ConnectRefused';
+  constructor(readonly errors: Record<string, string[]>) {
+    super(Object.entries(errors).map(([field, messages]) => `${field}: ${messages.join(', ')}`).join('; '));
+  }
+}
+
+/** Form strings to the types the config schema expects; an empty input means "use the default". */
+function formValue(field: ConfigFormField, raw: unknown): unknown {
+  if (field.type === 'boolean') return raw === 'true' || raw === 'on';
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  if (field.type === 'number') return Number(raw);
+  return raw.trim();
+}
+
+/**
+ * Connects (or reconnects) the shop to a connector account: checks the config with the
+ * connector's own schema and the credentials the auth kind needs, naming each wrong field, then
+ * stores the credentials encrypted. The account is the first config field (site, store, tenant).
+ */
+export async function connect(db: Db, shopDomain: string, connectorId: string, form: Record<string, unknown>): Promise<ConnectionSummary> {
+  const shop = await shopByDomain(db, shopDomain);
+  const { manifest } = getConnector(connectorId);
+  const fields = connectForm(connectorId);
+  const errors: Record<string, string[]> = {};
+
+  const rawConfig = Object.fromEntries(fields.configFields.map((f) => [f.name, formValue(f, form[f.name])]).filter(([, v]) => v !== undefined));
+  const config = manifest.configSchema.safeParse(rawConfig);
+  if (!config.success) Object.assign(errors, z.flattenError(config.error).fieldErrors);
+
+  const credentials: Record<string, string> = {};
+  for (const f of fields.credentialFields) {
+    const value = typeof form[f.name] === 'string' ? (form[f.name] as string).trim() : '';
+    if (value) credentials[f.name] = value;
+    else if (f.required) errors[f.name] = [`Enter the ${f.label.toLowerCase()}`];
+  }
+  if (Object.keys(errors).length || !config.success) throw new ConnectRefused(errors);
+
+  // Parsed by the connector's own schema: plain JSON values only.
+  const configJson = config.data as Prisma.InputJsonObject;
+  const account = String(config.data[fields.configFields[0]?.name ?? ''] ?? manifest.id);
+  const displayName = typeof form.displayName === 'string' && form.displayName.trim() ? form.displayName.trim() : null;
+  const row = await db.connection.upsert({
+    where: { shopId_platform_externalAccount: { shopId: shop.id, platform: manifest.id, externalAccount: account } },
+    create: { shopId: shop.id, platform: manifest.id, externalAccount: account, displayName, config: configJson, credentials: sealCredentials(credentials) },
+    update: { displayName, config: configJson, credentials: sealCredentials(credentials), status: 'ACTIVE' },
+  });
+  return summary(row);
+}
+
+async function ownConnection(db: Db, shopDomain: string, connectionId: string): Promise<Connection | null> {
+  const shop = await shopByDomain(db, shopDomain);
+  return db.connection.findFirst({ where: { id: connectionId, shopId: shop.id } });
+}
+
+export interface ConnectionDetail extends ConnectionSummary {
+  platform: string;
+  /** API calls spent today (UTC day, as the budget counts) and this month, and the daily cap. */
+  budget: { today: number; month: number; dailyCap: number | null };
+}
+
+/** One of the shop's connections with its budget use; null when it is not the shop's. */
+export async function connectionDetail(db: Db, shopDomain: string, connectionId: string, now = new Date()): Promise<ConnectionDetail | null> {
+  const c = await ownConnection(db, shopDomain, connectionId);
+  if (!c) return null;
+  const day = now.toISOString().slice(0, 10);
+  const usage = await db.budgetUsage.findMany({ where: { connectionId: c.id, day: { startsWith: day.slice(0, 7) } } });
+  const manifest = getConnector(c.platform).manifest;
+  return {
+    ...summary(c),
+    platform: c.platform,
+    budget: {
+      today: usage.find((u) => u.day === day)?.calls ?? 0,
+      month: usage.reduce((sum, u) => sum + u.calls, 0),
+      dailyCap: manifest.rateLimit.dailyCap ?? null,
+    },
+  };
+}
+
+/** The connector's page: its connect form and the shop's connections to it with budget use. */
+export async function connectorPage(db: Db, shopDomain: string, connectorId: string, now = new Date()) {
+  const form = connectForm(connectorId);
+  const shop = await shopByDomain(db, shopDomain);
+  const rows = await db.connection.findMany({ where: { shopId: shop.id, platform: connectorId }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+  const connections = await Promise.all(rows.map((r) => connectionDetail(db, shopDomain, r.id, now)));
+  return { form, connections: connections.filter((c): c is ConnectionDetail => c !== null) };
+}
+
+/** What the connector page's buttons post. */
+export const ConnectionAction = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('connect') }).loose(),
+  z.object({ intent: z.literal('test'), connectionId: z.string().min(1) }),
+  z.object({ intent: z.literal('disconnect'), connectionId: z.string().min(1) }),
+]);
+
+export type ConnectionTest = { ok: true; message: string } | { ok: false; message: string; code: string };
+
+/**
+ * "Test connection": one cheap read the connector can do (a SKU lookup, a customer or order
+ * lookup by a reference that does not exist), so a wrong key or address shows at once.
+ */
+export async function testConnection(db: Db, shopDomain: string, connectionId: string, options: { fetch?: typeof fetch } = {}): Promise<ConnectionTest | null> {
+  const c = await ownConnection(db, shopDomain, connectionId);
+  if (!c) return null;
+  try {
+    const connector = await openConnector(db, c, { fetch: options.fetch });
+    const probe = 'tandem-connection-test';
+    if (connector.capabilities.has('products.read')) await requireCapability(connector, 'products.read').findVariantsBySku([Sku.parse(probe)]);
+    else if (connector.capabilities.has('customers.read')) await requireCapability(connector, 'customers.read').findCustomer({ email: `${probe}@example.com` });
+    else if (connector.capabilities.has('orders.read')) await requireCapability(connector, 'orders.read').findOrderByReference(probe);
+    else return { ok: true, message: `${getConnector(c.platform).manifest.name} has nothing Tandem can read to test; the credentials are stored.` };
+    return { ok: true, message: `Connected: ${getConnector(c.platform).manifest.name} answered.` };
+  } catch (err) {
+    if (err instanceof ConnectorError) return { ok: false, code: err.code, message: err.merchantMessage ?? err.message };
+    if (err instanceof z.ZodError) return { ok: false, code: 'invalid', message: `The saved settings no longer fit this connector: ${err.issues.map((i) => i.path.join('.')).join(', ')}` };
+    throw err;
+  }
+}
+
+/** Disconnects: the row stays (history, budget use) but its credentials are wiped. */
+export async function disconnect(db: Db, shopDomain: string, connectionId: string): Promise<ConnectionSummary | null> {
+  const c = await ownConnection(db, shopDomain, connectionId);
+  if (!c) return null;
+  return summary(await db.connection.update({ where: { id: c.id }, data: { status: 'DISCONNECTED', credentials: sealCredentials({}) } }));
+}
