@@ -172,6 +172,12 @@ describe('when the token lacks a scope', () => {
     ]);
   });
 
+  it('lists the granted scopes on currentAppInstallation', async () => {
+    const limited = adminClient(sim, SHOP, sim.issueToken(SHOP, { scope: 'read_products,write_inventory' }).access_token);
+    const res = await limited('{ currentAppInstallation { accessScopes { handle } app { apiKey } } }');
+    expect(res.body.data).toEqual({ currentAppInstallation: { accessScopes: [{ handle: 'read_products' }, { handle: 'write_inventory' }], app: { apiKey: 'tandem-client-id' } } });
+  });
+
   it('lets write_x stand for read_x', async () => {
     const writer = adminClient(sim, SHOP, sim.issueToken(SHOP, { scope: 'write_orders' }).access_token);
     expect((await writer('{ orders(first: 1) { nodes { id } } }')).body.errors).toBeUndefined();

@@ -1,7 +1,7 @@
 // QueryRoot fields Tandem reads. List fields filter with Shopify's search syntax (search-query.ts).
 import { productByHandle } from '../catalog.ts';
 import type { GqlContext } from '../context.ts';
-import { parseGid } from '../ids.ts';
+import { gid, parseGid } from '../ids.ts';
 import { matchesSearch, parseSearch, type Searchable } from '../search-query.ts';
 import type { CustomerRecord, OrderRecord, ProductRecord, VariantRecord } from '../state.ts';
 import { connection, sortBy, type ConnectionArgs } from './connection.ts';
@@ -97,6 +97,43 @@ function customerFields(c: CustomerRecord): Searchable {
     tag: c.tags,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
+  };
+}
+
+/** The calling app on this shop: its granted scopes (the token's) and identity. */
+function appInstallationView(ctx: GqlContext) {
+  const app = ctx.sim.state.app;
+  const scopes = [...ctx.scopes].map((handle) => ({ __typename: 'AccessScope', handle, description: handle.replace(/_/g, ' ') }));
+  return {
+    __typename: 'AppInstallation',
+    id: gid('AppInstallation', ctx.shop.id),
+    accessScopes: scopes,
+    activeSubscriptions: [],
+    launchUrl: app.appUrl,
+    uninstallUrl: null,
+    app: {
+      __typename: 'App',
+      id: gid('App', 1),
+      apiKey: app.clientId,
+      title: 'Tandem',
+      handle: 'tandem',
+      embedded: true,
+      published: false,
+      developerType: 'PARTNER',
+      requestedAccessScopes: scopes,
+      availableAccessScopes: scopes,
+      optionalAccessScopes: [],
+      previouslyInstalled: false,
+      webhookApiVersion: '2026-10',
+      shopifyDeveloped: false,
+      isPostPurchaseAppInUse: false,
+      failedRequirements: [],
+      features: [],
+      screenshots: [],
+      uninstallMessage: '',
+      pricingDetailsSummary: '',
+    },
+    metafields: (args: ConnectionArgs) => connection(ctx, [], args, (x) => x),
   };
 }
 
@@ -213,5 +250,6 @@ export function queryRoot(ctx: GqlContext) {
       return ops.length ? bulkOperationView(ops[ops.length - 1]) : null;
     },
     metafield: (args: { id: string }) => nodeView(ctx, args.id),
+    currentAppInstallation: () => appInstallationView(ctx),
   };
 }
