@@ -258,7 +258,36 @@ describe('when the supplier has not connected Stripe', () => {
   });
 });
 
+describe('when the billing terms are invalid', () => {
+  it('charges nothing and tells the supplier which term to correct', async () => {
+    const seeded = await seedPartnership(t.db, sim, { retailerName: 'Dune Supply', billingTerms: { feePercent: 'lots' } });
+    await forwardedOrder(t.db, seeded.partnershipId, '2026-11-22T10:00:00Z', '20.00');
+
+    const outcome = await billPartnership(billingContext(t.db, sim), seeded.partnershipId, '2026-11-22');
+
+    expect(outcome).toEqual({ status: 'inactive' });
+    expect(await charge(seeded.partnershipId, '2026-11-22')).toBeNull();
+    const alert = await t.db.alert.findUniqueOrThrow({ where: { shopId_key: { shopId: seeded.supplierId, key: `billing-terms_${seeded.partnershipId}` } } });
+    expect(alert.title).toBe('Billing terms for Dune Supply are invalid');
+    expect(alert.message).toMatch(/^Tandem could not bill Dune Supply for 2026-11-22 because the partnership's billing terms are invalid \(feePercent: .+\)\.$/);
+  });
+});
+
 describe('when a partnership is not active', () => {
+  it('finishes a day already started before the partnership ended', async () => {
+    const seeded = await seedPartnership(t.db, sim);
+    await forwardedOrder(t.db, seeded.partnershipId, '2026-11-21T10:00:00Z', '25.00');
+    sim.faults.add({ route: '^POST /v1/payment_intents$', status: 503, times: 1 });
+    await expect(billPartnership(billingContext(t.db, sim), seeded.partnershipId, '2026-11-21')).rejects.toMatchObject({ code: 'unavailable' });
+    await t.db.partnership.update({ where: { id: seeded.partnershipId }, data: { status: 'ENDED' } });
+
+    const result = await billPartnershipsForDay(billingContext(t.db, sim), { supplierShopId: seeded.supplierId, day: '2026-11-22' });
+
+    expect(result.counts.succeeded).toBe(1);
+    expect(await charge(seeded.partnershipId, '2026-11-21')).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await charge(seeded.partnershipId, '2026-11-22')).toBeNull();
+  });
+
   it('bills nothing and writes no charge', async () => {
     const seeded = await seedPartnership(t.db, sim);
     await t.db.partnership.update({ where: { id: seeded.partnershipId }, data: { status: 'ENDED' } });

@@ -293,7 +293,7 @@ export async function billPartnershipsForDay(
 
   const supplierFilter = options.supplierShopId ? { supplierShopId: options.supplierShopId } : {};
   const unfinished = await db.charge.findMany({
-    where: { status: 'PENDING', partnership: { status: 'ACTIVE', ...supplierFilter } },
+    where: { status: 'PENDING', partnership: supplierFilter },
     select: { partnershipId: true, day: true },
     orderBy: { day: 'asc' },
   });
@@ -319,11 +319,13 @@ export async function billPartnership(ctx: BillingContext, partnershipId: string
   const { db } = ctx;
   parseDay(day);
   const partnership = await db.partnership.findUnique({ where: { id: partnershipId }, include: { supplier: true, retailer: true } });
-  if (!partnership || partnership.status !== 'ACTIVE') return { status: 'inactive' };
+  if (!partnership) return { status: 'inactive' };
 
   let charge = await db.charge.findUnique({ where: { partnershipId_day: { partnershipId, day } } });
   if (charge?.status === 'SKIPPED') return { status: 'skipped', charge };
   if (charge && charge.status !== 'PENDING') return { status: 'already_billed', charge };
+  // A day already started is finished even if the partnership ended since: the money may have moved.
+  if (!charge && partnership.status !== 'ACTIVE') return { status: 'inactive' };
 
   const terms = BillingTerms.safeParse(partnership.billingTerms);
   if (!terms.success) {
@@ -332,7 +334,7 @@ export async function billPartnership(ctx: BillingContext, partnershipId: string
       key: alertKeys.terms(partnership.id),
       title: `Billing terms for ${retailerName(partnership)} are invalid`,
       message: `Tandem could not bill ${retailerName(partnership)} for ${day} because the partnership's billing terms are invalid (${problem}).`,
-      fix: `Correct the billing terms of ${retailerName(partnership)} in Partners; the next daily billing picks the day up.`,
+      fix: `Correct the billing terms of ${retailerName(partnership)} in Partners. Billing resumes with the next day once they are valid; collect ${day} in Stripe yourself.`,
     });
     return { status: 'inactive' };
   }
