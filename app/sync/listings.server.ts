@@ -333,6 +333,8 @@ async function pushListingUpdates(s: Sides, mode: SyncMode) {
   const { ctx, partnership } = s;
   let after: string | null = null;
   let done = 0;
+  // A product's variants can straddle two pages; one overwrite per run already wrote them all.
+  const overwritten = new Set<string>();
   for (;;) {
     ctx.signal?.throwIfAborted();
     const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: partnership.forceOverwrite, after, limit: LISTINGS_PER_PAGE, only: s.only });
@@ -343,7 +345,10 @@ async function pushListingUpdates(s: Sides, mode: SyncMode) {
     if (partnership.forceOverwrite) {
       const ours = page.filter((l) => l.lastPushedContentHash !== null);
       const stale = new Set(ours.filter((l) => mode === 'FULL' || l.contentHash !== l.lastPushedContentHash || l.sku !== l.partnerSku).map((l) => l.partnerProductId));
+      for (const l of page) if (overwritten.has(l.partnerProductId)) handled.add(l.listingId);
       for (const partnerProductId of stale) {
+        if (overwritten.has(partnerProductId)) continue;
+        overwritten.add(partnerProductId);
         try {
           for (const id of await overwriteProduct(s, partnerProductId)) handled.add(id);
         } catch (err) {
