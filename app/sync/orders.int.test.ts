@@ -11,6 +11,7 @@ import { pullSupplierCatalog } from './catalog.server.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 import { forwardOrder, forwardReference, orderFailedKey, pullRetailerOrders } from './orders.server.ts';
+import { orderKeyOf } from './reservations.server.ts';
 
 let database: TestDatabase;
 let sim: ShopifySimulator;
@@ -264,6 +265,77 @@ describe('when an order cannot be forwarded', () => {
       const [alert] = await alertsOf(shopId);
       expect(alert!.resolvedAt).toBeInstanceOf(Date);
     }
+  });
+});
+
+describe('when the oversell guard already took the units out of supplier stock', () => {
+  it('consumes the hold and creates the supplier order without taking those units a second time', async () => {
+    const placed = buy([{ sku: 'SHIRT-S', quantity: 2 }, { sku: 'TOTE', quantity: 1 }]);
+    const shirt = await database.db.sourceVariant.findFirstOrThrow({ where: { connectionId: p.supplierConnectionId, sku: 'SHIRT-S' } });
+    await database.db.reservation.create({ data: { orderKey: orderKeyOf(p.retailerDomain, placed.id), sourceVariantId: shirt.id, quantity: 2, state: 'HELD' } });
+    const available = (s: string) => sim.inventoryBySku(p.supplierDomain, s)[0]!.available;
+    const before = { shirt: available('SHIRT-S'), tote: available('TOTE') };
+
+    await pull();
+
+    expect({ shirt: available('SHIRT-S'), tote: available('TOTE') }).toEqual({ shirt: before.shirt, tote: before.tote - 1 });
+    expect(supplierOrders()[0]!.lineItems.map((l) => [l.sku, l.quantity]).sort()).toEqual([
+      ['SHIRT-S', 2],
+      ['TOTE', 1],
+    ]);
+    const [reservation] = await database.db.reservation.findMany();
+    expect(reservation!.state).toBe('CONSUMED');
+  });
+});
+
+describe('when the supplier platform refuses the order', () => {
+  it('records PLATFORM_ERROR with the platform’s words and alerts both shops', async () => {
+    const connection = await database.db.connection.findUniqueOrThrow({ where: { id: p.supplierConnectionId } });
+    const supplier = await ctx.connectorFor(connection);
+    const tote = sim.inventoryBySku(p.supplierDomain, 'TOTE')[0]!;
+    await supplier.writeInventory!([{ variant: { variantId: tote.variantId, inventoryItemId: tote.inventoryItemId }, quantity: 0 }]);
+    const placed = buy([{ sku: 'TOTE', quantity: 1 }]);
+
+    const result = await pull();
+
+    expect(result.failed).toBe(1);
+    expect(supplierOrders()).toHaveLength(0);
+    const [link] = await links();
+    expect(link).toMatchObject({ state: 'FAILED', failureReason: 'PLATFORM_ERROR', failureDetail: { code: 'invalid' } });
+    for (const shopId of [p.retailerShopId, p.supplierShopId]) {
+      const [alert] = await alertsOf(shopId);
+      expect(alert).toMatchObject({ key: orderFailedKey(link!.id), title: `shopify refused order ${placed.name}` });
+      expect(alert!.message).toMatch(/^supplier\.myshopify\.com's shopify refused order #\d+: .*Unable to reserve inventory for TOTE: not enough stock\./);
+    }
+  });
+});
+
+describe('when the retailer cancels an order that could not be sent', () => {
+  it('marks it CANCELLED, never forwards it, and clears the alert', async () => {
+    const placed = buy([{ sku: 'TOTE', quantity: 1 }], { shippingAddress: undefined });
+    await pull();
+    const record = sim.shop(p.retailerDomain).orders.get(idOf('Order', placed.id)!)!;
+    record.cancelledAt = new Date(sim.clock.nowMs()).toISOString();
+    record.updatedAt = new Date(sim.clock.nowMs() + 1000).toISOString();
+
+    await pull();
+
+    const [link] = await links();
+    expect(link!.state).toBe('CANCELLED');
+    expect(supplierOrders()).toHaveLength(0);
+    for (const shopId of [p.retailerShopId, p.supplierShopId]) expect((await alertsOf(shopId))[0]!.resolvedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('when the partnership starts after the retailer’s earlier sales', () => {
+  it('does not forward orders placed before it began', async () => {
+    buy([{ sku: 'TOTE', quantity: 1 }]);
+    await database.db.partnership.update({ where: { id: p.partnershipId }, data: { acceptedAt: new Date(sim.clock.nowMs() + 3_600_000) } });
+
+    const result = await pull();
+
+    expect(result).toMatchObject({ pulled: 0, kept: 0 });
+    expect(supplierOrders()).toHaveLength(0);
   });
 });
 

@@ -76,7 +76,9 @@ export async function pullRetailerOrders(ctx: SyncContext, partnershipId: string
 
   for (;;) {
     ctx.signal?.throwIfAborted();
-    const since = cursor.watermark ? new Date(new Date(cursor.watermark).getTime() - ORDER_LOOKBACK_MS) : null;
+    // The first pass starts when the partnership began: older sales were never the supplier's to ship.
+    const from = cursor.watermark ? new Date(cursor.watermark) : (partnership.acceptedAt ?? partnership.createdAt);
+    const since = new Date(from.getTime() - ORDER_LOOKBACK_MS);
     const page = await reader.listChangedOrders(cursor.page ? { cursor: cursor.page } : { since });
     result.pulled += page.items.length;
     let newest: string | null = null;
@@ -87,7 +89,7 @@ export async function pullRetailerOrders(ctx: SyncContext, partnershipId: string
       const lines = order.lineItems.filter(supplierLine);
       if (lines.length === 0) continue;
       result.kept++;
-      const change = await recordRetailerOrder(ctx, partnershipId, order, lines);
+      const change = await recordRetailerOrder(ctx, partnership, order, lines);
       if (change !== 'unchanged') result[change]++;
     }
     // Saved after the page's orders are recorded: a crash re-reads the page, never skips it. The
@@ -142,7 +144,8 @@ function retailTotal(content: OrderContent): string {
  * Upserts the OrderLink. The retailer is the source of truth: a changed order replaces Tandem's
  * copy and leaves an OrderEvent, whatever state the order is in.
  */
-async function recordRetailerOrder(ctx: SyncContext, partnershipId: string, order: TandemOrder, lines: TandemOrder['lineItems']): Promise<'created' | 'updated' | 'unchanged'> {
+async function recordRetailerOrder(ctx: SyncContext, partnership: Partnership, order: TandemOrder, lines: TandemOrder['lineItems']): Promise<'created' | 'updated' | 'unchanged'> {
+  const partnershipId = partnership.id;
   const content = orderContentOf(order, lines);
   const hash = contentHash(content);
   const data = { retailerOrderName: order.name, content, contentHash: hash, totalAmount: retailTotal(content), currency: order.currency };
@@ -154,7 +157,7 @@ async function recordRetailerOrder(ctx: SyncContext, partnershipId: string, orde
     await ctx.db.orderEvent.create({ data: { orderLinkId: inserted.id, state: inserted.state, message: `Received order ${order.name} from the retailer (${lines.length} line${lines.length === 1 ? '' : 's'} for this supplier).`, at: ctx.now() } });
     return 'created';
   }
-  return ctx.db.$transaction(async (tx) => {
+  const change = await ctx.db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<Pick<OrderLink, 'id' | 'state' | 'contentHash'>[]>`
       SELECT id, state, "contentHash" FROM "OrderLink" WHERE "partnershipId" = ${partnershipId} AND "retailerOrderId" = ${order.externalId} FOR UPDATE`;
     if (!row || row.contentHash === hash) return 'unchanged' as const;
@@ -167,8 +170,12 @@ async function recordRetailerOrder(ctx: SyncContext, partnershipId: string, orde
         ? `The retailer changed order ${order.name}; Tandem's copy now follows it.`
         : `The retailer changed order ${order.name} after it was sent to the supplier; Tandem's copy now follows it, the supplier's order is unchanged.`;
     await tx.orderEvent.create({ data: { orderLinkId: row.id, state, message, at: ctx.now() } });
-    return 'updated' as const;
+    return { id: row.id, cancelled };
   });
+  if (change === 'unchanged') return change;
+  // A cancelled order's earlier failure no longer needs anyone's attention.
+  if (change.cancelled) await clearFailureAlerts(ctx, partnership, change.id);
+  return 'updated';
 }
 
 /**
@@ -181,7 +188,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
   const link = await ctx.db.orderLink.findUniqueOrThrow({ where: { id: orderLinkId } });
   const partnership = loaded ?? (await ctx.db.partnership.findUniqueOrThrow({ where: { id: link.partnershipId }, include: { supplier: true, retailer: true } }));
   if (!NOT_FORWARDED.has(link.state)) {
-    if (link.state !== 'CANCELLED') await clearFailureAlerts(ctx, partnership, orderLinkId);
+    await clearFailureAlerts(ctx, partnership, orderLinkId);
     return { outcome: 'already', state: link.state };
   }
   const supplierConnection = await sourceConnectionOf(ctx.db, partnership);
@@ -247,7 +254,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
     }
     return { outcome: 'failed', state: result.state, reason: result.reason };
   }
-  if (result.outcome === 'forwarded' || result.state !== 'CANCELLED') await clearFailureAlerts(ctx, partnership, orderLinkId);
+  await clearFailureAlerts(ctx, partnership, orderLinkId);
   return result.outcome === 'forwarded' ? result : { outcome: 'already', state: result.state };
 }
 
