@@ -179,6 +179,21 @@ describe('when the supplier edits a product the retailer already lists', () => {
   });
 
   it.each([
+    ['FULL', true, 'Linen Shirt'],
+    ['FULL', false, 'Shirt (our name)'],
+    ['PARTIAL', true, 'Shirt (our name)'],
+  ] as const)('a %s sync with force-overwrite %s leaves the title the retailer edited as "%s"', async (mode, forceOverwrite, expected) => {
+    await partners({ forceOverwrite });
+    sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S'], '20.00')]);
+    await sync();
+    editProduct(sim, p.retailerDomain, retailerProducts()[0]!.id, { title: 'Shirt (our name)' });
+
+    await sync(mode);
+
+    expect(retailerProducts().map((x) => x.title)).toEqual([expected]);
+  });
+
+  it.each([
     [{ markupPercent: 100 }, '12.00', '24.00'],
     [{ markupPercent: 50, rounding: 'x.99' }, '12.00', '18.99'],
     [{ markupPercent: 40, fixedAdd: 1, rounding: 'whole' }, '9.99', '15.00'],
