@@ -5,6 +5,7 @@ import type { Db } from '../db.server.ts';
 import type { Listing, SourceVariant } from '../generated/prisma/client.ts';
 import { partnerConnection, partnerRef, processStockLock, stockConnector, supplierRef, type StockConnector, type StockContext } from './stock-context.server.ts';
 import { applyStockChanges, type StockChange } from './stock-writes.server.ts';
+import { finishSyncRun, startSyncRun } from './sync-runs.server.ts';
 
 export type PushMode = 'FULL' | 'PARTIAL';
 
@@ -36,7 +37,7 @@ export interface InventoryPushSummary {
     missingAtSupplier: number;
     missingAtPartner: number;
   };
-  /** Connector calls made; each is at least one platform request (connectors batch internally). */
+  /** Platform requests when the context meters them (SyncContext.usage), else connector calls. */
   apiCalls: number;
   durationMs: number;
   errors: { subject: string; message: string }[];
@@ -66,15 +67,15 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
   if (!partnership) return skip('The partnership no longer exists');
   if (partnership.status !== 'ACTIVE') return skip(`The partnership is ${partnership.status.toLowerCase()}`);
   if (!partnership.pushInventory) return skip('Inventory push is off for this partnership');
-  const connection = await partnerConnection(ctx.db, partnership.retailerShopId);
+  const connection = await partnerConnection(ctx.db, partnership);
   if (!connection) return skip('The partner has no active store connection');
 
-  const run = options.syncRunId
-    ? null
-    : await ctx.db.syncRun.create({
-        data: { shopId: partnership.supplierShopId, partnershipId, kind: 'inventory.push', mode: options.mode, trigger: options.trigger, status: 'RUNNING', startedAt: new Date(started) },
-      });
-  summary.syncRunId = run?.id ?? summary.syncRunId;
+  const at = () => ctx.now?.() ?? new Date();
+  const runId = options.syncRunId ?? (await startSyncRun(ctx.db, { shopId: partnership.supplierShopId, partnershipId, kind: 'inventory.push', mode: options.mode, trigger: options.trigger, at: at() }));
+  const ownRun = !options.syncRunId;
+  summary.syncRunId = runId;
+  const callsBefore = ctx.usage?.calls;
+  const tally = () => ({ counts: { ...summary.counts }, apiCalls: summary.apiCalls, costPoints: 0, errors: summary.errors });
 
   try {
     const partner = counting(await stockConnector(ctx, connection), summary);
@@ -104,21 +105,13 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
       });
       await options.progress?.(summary.counts.listings, 'listings');
     }
+    // Platform requests when the context meters them (SyncContext.usage), else connector calls.
+    if (callsBefore !== undefined && ctx.usage) summary.apiCalls = ctx.usage.calls - callsBefore;
     summary.durationMs = Date.now() - started;
-    if (run) {
-      await ctx.db.syncRun.update({
-        where: { id: run.id },
-        data: { status: summary.errors.length ? 'PARTIAL' : 'SUCCEEDED', finishedAt: new Date(), counts: { ...summary.counts }, apiCalls: summary.apiCalls, errors: summary.errors, progressDone: summary.counts.listings, progressTotal: summary.counts.listings },
-      });
-    }
+    if (ownRun) await finishSyncRun(ctx.db, runId, tally(), at());
     return summary;
   } catch (err) {
-    if (run) {
-      await ctx.db.syncRun.update({
-        where: { id: run.id },
-        data: { status: 'FAILED', finishedAt: new Date(), counts: { ...summary.counts }, apiCalls: summary.apiCalls, errors: [{ at: new Date().toISOString(), code: codeOf(err), message: String((err as Error)?.message ?? err) }] },
-      });
-    }
+    if (ownRun) await finishSyncRun(ctx.db, runId, tally(), at(), { code: codeOf(err), message: String((err as Error)?.message ?? err) });
     throw err;
   }
 }

@@ -6,7 +6,7 @@
 // intent record: the first delivery claims it, the units are netted out of the supplier exactly
 // once (quantity > 0 marks that), and a repeat finds the work done and changes nothing.
 import { Conflict } from '../../connectors/sdk/errors.ts';
-import type { Connection, Listing, SourceVariant } from '../generated/prisma/client.ts';
+import type { Connection, Listing, Partnership, SourceVariant } from '../generated/prisma/client.ts';
 import { claimReservations, isPending, orderKeyOf, reservationsOf } from './reservations.server.ts';
 import { partnerConnection, partnerRef, phaseDone, processStockLock, stockConnector, supplierRef, type StockConnector, type StockContext } from './stock-context.server.ts';
 import { applyStockChanges } from './stock-writes.server.ts';
@@ -62,7 +62,7 @@ interface Sale {
   supplierUnits: number;
 }
 
-type PartnerListing = Listing & { partnership: { retailerShopId: string } };
+type PartnerListing = Listing & { partnership: Partnership };
 
 export async function protectAgainstOversell(ctx: StockContext, input: OversellInput): Promise<OversellSummary> {
   const started = performance.now();
@@ -99,7 +99,7 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
     const pending = new Set(reservations.filter((r) => ids.includes(r.sourceVariantId) && isPending(r)).map((r) => r.sourceVariantId));
     const fresh = await ctx.db.sourceVariant.findMany({ where: { id: { in: ids } }, select: { id: true, available: true } });
     const known = new Map(fresh.map((v) => [v.id, v.available]));
-    const current = await ctx.db.listing.findMany({ where: { id: { in: listings.map((l) => l.id) } }, include: { partnership: { select: { retailerShopId: true } } } });
+    const current = await ctx.db.listing.findMany({ where: { id: { in: listings.map((l) => l.id) } }, include: { partnership: true } });
     const partnersInSync = current.every((l) => l.lastPushedQuantity === Math.max(0, known.get(l.sourceVariantId) ?? 0));
     if (pending.size === 0 && partnersInSync) return finish(claimed.length ? 'protected' : 'duplicate', 'Every unit is reserved and every partner shows the supplier count');
 
@@ -148,21 +148,21 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
     );
     await timed('net');
 
-    // Every partner listing these variants, in parallel: one write call per partner shop.
+    // Every partner listing these variants, in parallel: one write call per partner store.
+    const inPlay = current.filter((l) => supplierCounts.has(l.sourceVariantId));
+    const stores = new Map<string, Connection | null>();
+    for (const l of inPlay) if (!stores.has(l.partnershipId)) stores.set(l.partnershipId, await partnerConnection(ctx.db, l.partnership));
+    for (const [partnershipId, store] of stores) if (!store) summary.errors.push(`Partnership ${partnershipId}: the partner has no active store connection`);
     const byPartner = groupBy(
-      current.filter((l) => supplierCounts.has(l.sourceVariantId)),
-      (l) => l.partnership.retailerShopId,
+      inPlay.filter((l) => stores.get(l.partnershipId)),
+      (l) => stores.get(l.partnershipId)!.id,
     );
     const now = ctx.now?.() ?? new Date();
     await Promise.all(
-      [...byPartner].map(async ([retailerShopId, group]) => {
-        const connection = await partnerConnection(ctx.db, retailerShopId);
-        if (!connection) {
-          summary.errors.push(`Partner shop ${retailerShopId} has no active connection`);
-          return;
-        }
+      [...byPartner.values()].map(async (group) => {
+        const connection = stores.get(group[0]!.partnershipId)!;
         const connector = await stockConnector(ctx, connection);
-        const soldHere = (l: PartnerListing) => (retailerShopId === shopId ? (sales.get(l.sourceVariantId)?.retailerUnits ?? 0) : 0);
+        const soldHere = (l: PartnerListing) => (connection.shopId === shopId ? (sales.get(l.sourceVariantId)?.retailerUnits ?? 0) : 0);
         const result = await applyStockChanges(
           connector,
           group.map((l) => ({
@@ -268,7 +268,7 @@ async function resolveSales(ctx: StockContext, input: OversellInput): Promise<{ 
           approval: { not: 'REJECTED' },
           partnership: { status: 'ACTIVE', oversellProtection: true },
         },
-        include: { partnership: { select: { retailerShopId: true } } },
+        include: { partnership: true },
       })
     : [];
   // A supplier sale matters only where a protected partner lists the variant.

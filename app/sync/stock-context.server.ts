@@ -1,13 +1,12 @@
 // What the stock engine (inventory push, oversell guard, sweep) needs from its caller: the
-// database, a way to turn a Connection row into a connector, and a per-variant lock. The engine
-// never imports a concrete connector: `registryConnectors` asks the registry by platform id.
+// engine's SyncContext (database, connectors from the registry by platform id) and a per-variant lock.
 import type { InventoryReader, InventoryWriter } from '../../connectors/sdk/capabilities.ts';
-import { requireCapability, type Connector, type ConnectorDeps, type Credentials } from '../../connectors/sdk/connector.ts';
-import type { ConnectorRegistry } from '../../connectors/sdk/registry.ts';
-import type { Db } from '../db.server.ts';
+import { requireCapability } from '../../connectors/sdk/connector.ts';
+import { Prisma, type Db } from '../db.server.ts';
 import type { VariantRef } from '../../connectors/sdk/types.ts';
-import type { Connection, Listing, SourceVariant } from '../generated/prisma/client.ts';
-import type { SecretBox } from './crypto.server.ts';
+import type { Connection, Listing, Partnership, SourceVariant } from '../generated/prisma/client.ts';
+import type { SyncContext } from './connections.server.ts';
+import { targetConnectionOf } from './listings.server.ts';
 
 /**
  * Serialises work on the same supplier variants: two oversell jobs for one variant must not push
@@ -16,18 +15,14 @@ import type { SecretBox } from './crypto.server.ts';
  */
 export type StockLock = <T>(keys: string[], work: () => Promise<T>) => Promise<T>;
 
-export interface StockContext {
-  db: Db;
-  /** A connector for a Connection row, credentials decrypted (see `registryConnectors`). */
-  connectorFor(connection: Connection): Connector | Promise<Connector>;
-  /** Defaults to `processStockLock` (one process). Workers on several hosts need a shared lock. */
-  lock?: StockLock;
-  /** Checked between phases: an aborted job stops at the next phase boundary. */
-  signal?: AbortSignal;
-  /** Called after each phase commits (tests use it to kill a job between phases). */
-  afterPhase?(phase: string): void | Promise<void>;
-  now?(): Date;
-}
+/** The engine's `SyncContext` (connections.server.ts), plus the stock lock; any SyncContext fits. */
+export type StockContext = Pick<SyncContext, 'db' | 'connectorFor'> &
+  Partial<Pick<SyncContext, 'now' | 'signal' | 'usage'>> & {
+    /** Defaults to `processStockLock` (one process). Workers on several hosts need a shared lock. */
+    lock?: StockLock;
+    /** Called after each phase commits (tests use it to kill a job between phases). */
+    afterPhase?(phase: string): void | Promise<void>;
+  };
 
 /** A lock held in this process's memory: enough when one worker process handles a shop's jobs. */
 export function inMemoryStockLock(): StockLock {
@@ -62,50 +57,17 @@ export async function phaseDone(ctx: StockContext, phase: string): Promise<void>
   ctx.signal?.throwIfAborted();
 }
 
-export interface RegistryConnectorOptions {
-  registry: Pick<ConnectorRegistry, 'getConnector'>;
-  box: SecretBox;
-  db: Db;
-  /** Budget, logger, fetch and simulator URL for a connection. */
-  deps(connection: Connection): Omit<ConnectorDeps, 'credentials'>;
-}
-
 /**
- * Builds connectors from the registry: the module named by `connection.platform`, its config
- * parsed by the manifest's schema, and credentials decrypted from the row (a refreshed token is
- * encrypted and written back).
+ * Where a partnership's listings live (the same rule as catalog sync's `targetConnectionOf`), or
+ * null when the retailer has no active store connection.
  */
-export function registryConnectors(options: RegistryConnectorOptions): (connection: Connection) => Connector {
-  return (connection) => {
-    const module = options.registry.getConnector(connection.platform);
-    const config = module.manifest.configSchema.parse(connection.config ?? {});
-    const read = async (): Promise<Credentials> => {
-      const row = await options.db.connection.findUniqueOrThrow({ where: { id: connection.id }, select: { credentials: true } });
-      return options.box.decryptJson<Credentials>(row.credentials);
-    };
-    return module.create(config, {
-      ...options.deps(connection),
-      credentials: {
-        get: read,
-        async update(change) {
-          const next = await change(await read());
-          await options.db.connection.update({ where: { id: connection.id }, data: { credentials: options.box.encryptJson(next) } });
-          return next;
-        },
-      },
-    });
-  };
-}
-
-/**
- * The connection where a partner's listings live: the retailer shop's own store (the connection
- * whose account is the shop's domain), else its oldest active connection.
- */
-export async function partnerConnection(db: Db, retailerShopId: string): Promise<Connection | null> {
-  const shop = await db.shop.findUnique({ where: { id: retailerShopId }, select: { domain: true } });
-  if (!shop) return null;
-  const own = await db.connection.findFirst({ where: { shopId: retailerShopId, externalAccount: shop.domain, status: 'ACTIVE' } });
-  return own ?? db.connection.findFirst({ where: { shopId: retailerShopId, status: 'ACTIVE' }, orderBy: { createdAt: 'asc' } });
+export async function partnerConnection(db: Db, partnership: Partnership): Promise<Connection | null> {
+  try {
+    return await targetConnectionOf(db, partnership);
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2025') return null;
+    throw err;
+  }
 }
 
 export type StockConnector = InventoryReader & InventoryWriter;

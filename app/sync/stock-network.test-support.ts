@@ -1,16 +1,12 @@
 // A supplier and its retailers, linked as Tandem links them: shops in the Shopify simulator, and
 // the matching Shop, Connection, Partnership, SourceVariant and Listing rows in a test database.
 // Retailers start as a catalog sync leaves them: the supplier's SKUs, showing the supplier's count.
-import { randomBytes } from 'node:crypto';
-import { registry } from '../../connectors/index.ts';
-import { unlimitedBudget } from '../../connectors/sdk/budget.ts';
-import { silentLogger } from '../../connectors/sdk/connector.ts';
 import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import type { Db } from '../db.server.ts';
-import { SecretBox } from './crypto.server.ts';
+import { createSyncContext, sealCredentials } from './connections.server.ts';
 import type { OversellInput } from './oversell.server.ts';
-import { inMemoryStockLock, registryConnectors, stockConnector, type StockContext } from './stock-context.server.ts';
+import { inMemoryStockLock, stockConnector, type StockContext } from './stock-context.server.ts';
 
 export const SUPPLIER = 'supplier.myshopify.com';
 
@@ -43,21 +39,16 @@ export async function startStockNetwork(label: string): Promise<StockNetwork> {
   const sim = await startShopifySimulator({ latencyMs: 0 });
   const database: TestDatabase = await createTestDatabase(label);
   const { db } = database;
-  const box = new SecretBox(randomBytes(32));
   const network: StockNetwork = {
     sim,
     db,
-    ctx: {
-      db,
-      lock: inMemoryStockLock(),
-      connectorFor: registryConnectors({ registry, box, db, deps: () => ({ budget: unlimitedBudget, logger: silentLogger, baseUrlOverride: sim.url }) }),
-    },
+    ctx: { ...createSyncContext(db), lock: inMemoryStockLock() },
     retailers: [],
     partnershipIds: [],
     async reset(options) {
       sim.reset();
       await db.$executeRawUnsafe('TRUNCATE "Shop", "WebhookEvent" CASCADE');
-      network.ctx = { ...network.ctx, lock: inMemoryStockLock(), afterPhase: undefined, signal: undefined };
+      network.ctx = { ...createSyncContext(db), lock: inMemoryStockLock() };
       network.retailers = Array.from({ length: options.retailers }, (_, i) => `retailer-${i + 1}.myshopify.com`);
       const products = Object.entries(options.stock).map(([sku, available]) => ({ title: `Product ${sku}`, variants: [{ sku, price: '10.00', available }] }));
       const domains = [SUPPLIER, ...network.retailers];
@@ -73,8 +64,8 @@ export async function startStockNetwork(label: string): Promise<StockNetwork> {
             shopId: shop.id,
             platform: 'shopify',
             externalAccount: domain,
-            credentials: box.encryptJson({ accessToken: sim.issueToken(domain).access_token }),
-            config: { shop: domain },
+            credentials: sealCredentials({ accessToken: sim.issueToken(domain).access_token }),
+            config: { shop: domain, baseUrlOverride: sim.url },
           },
         });
         connections.set(domain, connection.id);

@@ -37,10 +37,15 @@ const SELECT = {
 export async function sweepOldest(ctx: StockContext, partnershipId: string, n: number): Promise<SweepSummary> {
   const started = Date.now();
   const summary: SweepSummary = { partnershipId, counts: { checked: 0, drifted: 0, fixed: 0, ghosts: 0 }, apiCalls: 0, durationMs: 0 };
-  const done = (skipped?: string) => ({ ...summary, ...(skipped ? { skipped } : {}), durationMs: Date.now() - started });
+  const callsBefore = ctx.usage?.calls;
+  const done = (skipped?: string): SweepSummary => {
+    // Platform requests when the context meters them (SyncContext.usage), else connector calls.
+    if (callsBefore !== undefined && ctx.usage) summary.apiCalls = ctx.usage.calls - callsBefore;
+    return { ...summary, ...(skipped ? { skipped } : {}), durationMs: Date.now() - started };
+  };
   const partnership = await ctx.db.partnership.findUnique({ where: { id: partnershipId } });
   if (!partnership || partnership.status !== 'ACTIVE') return done('The partnership is not active');
-  const connection = await partnerConnection(ctx.db, partnership.retailerShopId);
+  const connection = await partnerConnection(ctx.db, partnership);
   if (!connection) return done('The partner has no active store connection');
 
   const listings = await oldest(ctx.db, partnershipId, n);
