@@ -136,4 +136,24 @@ describe('when the supplier ships a forwarded order', () => {
     expect(order.fulfillments).toHaveLength(1);
     expect((await link()).fulfillments[0]!.retailerFulfillmentId).toBe(order.fulfillments[0]!.id);
   });
+
+  it('copies the shipment once when two workers push at the same time', async () => {
+    await supplierShips({ lines: [{ sku: sku('SHIRT-S'), quantity: 2 }], carrier: null, trackingNumber: null, trackingUrl: null });
+
+    const results = await Promise.all([push(), push()]);
+
+    expect(results.map((r) => r.pushed).sort()).toEqual([0, 1]);
+    expect(retailerOrder().fulfillments).toHaveLength(1);
+    expect((await link()).state).toBe('PARTIALLY_FULFILLED');
+  });
+
+  it('pushes only the supplier orders a webhook names', async () => {
+    await supplierShips({ lines: [], carrier: 'UPS', trackingNumber: 'HOOK', trackingUrl: null });
+
+    const other = await pushFulfillments(ctx, p.partnershipId, { supplierOrderIds: ['gid://shopify/Order/999999'] });
+    expect(other.orders).toBe(0);
+    const named = await pushFulfillments(ctx, p.partnershipId, { supplierOrderIds: [supplierOrderId] });
+
+    expect(named).toMatchObject({ orders: 1, pushed: 1 });
+  });
 });

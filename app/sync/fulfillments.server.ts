@@ -4,6 +4,7 @@
 // crash in between copies each shipment once.
 import { z } from 'zod';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
+import type { FulfillmentWriter } from '../../connectors/sdk/capabilities.ts';
 import type { FulfillmentCreateInput, Sku, TandemFulfillment } from '../../connectors/sdk/types.ts';
 import type { Fulfillment, OrderState } from '../generated/prisma/client.ts';
 import type { SyncContext } from './connections.server.ts';
@@ -31,11 +32,16 @@ export interface FulfillmentPushResult {
  * supplier and not yet fully shipped, copies every new supplier shipment to the retailer's order,
  * oldest first, then moves the order to PARTIALLY_FULFILLED or FULFILLED.
  */
-export async function pushFulfillments(ctx: SyncContext, partnershipId: string, options: { orderLinkIds?: string[] } = {}): Promise<FulfillmentPushResult> {
+export interface FulfillmentPushOptions {
+  /** Only these supplier orders (the supplier's fulfillments webhook names its order). */
+  supplierOrderIds?: string[];
+}
+
+export async function pushFulfillments(ctx: SyncContext, partnershipId: string, options: FulfillmentPushOptions = {}): Promise<FulfillmentPushResult> {
   const result: FulfillmentPushResult = { orders: 0, pushed: 0, unmatched: 0, fulfilledOrders: 0 };
   const partnership = await ctx.db.partnership.findUniqueOrThrow({ where: { id: partnershipId } });
   const orders = await ctx.db.orderLink.findMany({
-    where: { partnershipId, state: { in: SHIPPING }, supplierOrderId: { not: null }, ...(options.orderLinkIds ? { id: { in: options.orderLinkIds } } : {}) },
+    where: { partnershipId, state: { in: SHIPPING }, supplierOrderId: options.supplierOrderIds ? { in: options.supplierOrderIds } : { not: null } },
     orderBy: { forwardedAt: 'asc' },
   });
   if (orders.length === 0) return result;
@@ -53,36 +59,36 @@ export async function pushFulfillments(ctx: SyncContext, partnershipId: string, 
     for (const shipment of shipments) {
       let row = known.get(shipment.externalId);
       if (row?.pushedAt) continue;
-      const open = openRetailerLines(content, [...known.values()].filter((r) => r.pushedAt));
-      const lines = row ? ShippedLines.parse(row.lines) : allocate(shipment, open);
-      row ??= await recordIntent(ctx, order.id, shipment, lines);
+      row ??= await recordIntent(ctx, order.id, shipment, allocate(shipment, openRetailerLines(content, [...known.values()].filter((r) => r.pushedAt))));
       known.set(shipment.externalId, row);
+      // The intent row decides the lines (a concurrent run that wrote it first decided them).
+      const lines = ShippedLines.parse(row.lines);
       const unplaced = shipment.lines.reduce((s, l) => s + l.quantity, 0) - lines.reduce((s, l) => s + l.quantity, 0);
-      if (lines.length === 0 || unplaced > 0) {
+      if (unplaced > 0) {
         result.unmatched++;
         const lastError = `Supplier shipment ${shipment.externalId} has ${unplaced} unit(s) Tandem could not match by SKU to an open line of retailer order ${content.name}.`;
         await ctx.db.fulfillment.update({ where: { id: row.id }, data: { lastError } });
         if (lines.length === 0) continue;
       }
-      const input: FulfillmentCreateInput = {
+      const pushed = await copyShipment(ctx, writer, row.id, {
         orderExternalId: order.retailerOrderId,
         lines: lines.map((l) => ({ sku: l.sku as Sku | null, quantity: l.quantity, lineExternalId: l.retailerLineId })),
         carrier: shipment.carrier,
         trackingNumber: shipment.trackingNumber,
         trackingUrl: shipment.trackingUrl,
         notifyCustomer: true,
-      };
-      const created = await writer.createFulfillment(input);
-      row = await ctx.db.fulfillment.update({ where: { id: row.id }, data: { retailerFulfillmentId: created.externalId, pushedAt: ctx.now(), ...(unplaced > 0 ? {} : { lastError: null }) } });
-      known.set(shipment.externalId, row);
+      }, unplaced === 0);
+      known.set(shipment.externalId, pushed.row);
+      if (!pushed.copied) continue;
       result.pushed++;
       const tracking = [shipment.carrier, shipment.trackingNumber].filter(Boolean).join(' ');
       await ctx.db.orderEvent.create({ data: { orderLinkId: order.id, state: order.state, message: `Shipment copied to the retailer's order ${content.name}${tracking ? ` with tracking ${tracking}` : ''}.`, at: ctx.now() } });
     }
 
-    const state = shippingState(content, [...known.values()].filter((r) => r.pushedAt));
-    if (state !== order.state && state !== 'FORWARDED') {
-      const moved = await ctx.db.orderLink.updateMany({ where: { id: order.id, state: order.state }, data: { state } });
+    // From the rows as stored, so two runs copying different shipments agree on the end state.
+    const state = shippingState(content, await ctx.db.fulfillment.findMany({ where: { orderLinkId: order.id, pushedAt: { not: null } } }));
+    if (state !== 'FORWARDED') {
+      const moved = await ctx.db.orderLink.updateMany({ where: { id: order.id, state: { in: SHIPPING.filter((s) => s !== state) } }, data: { state } });
       if (moved.count === 1) {
         await ctx.db.orderEvent.create({ data: { orderLinkId: order.id, state, message: state === 'FULFILLED' ? `Every line of order ${content.name} has shipped.` : `Part of order ${content.name} has shipped.`, at: ctx.now() } });
       }
@@ -90,6 +96,25 @@ export async function pushFulfillments(ctx: SyncContext, partnershipId: string, 
     if (state === 'FULFILLED') result.fulfilledOrders++;
   }
   return result;
+}
+
+/**
+ * The retailer write under the Fulfillment row's lock: a second run waits, then finds it pushed.
+ * (A crash after the write rolls the record back; the retry's write of the same lines returns the
+ * retailer's earlier fulfillment, per the SDK contract.)
+ */
+async function copyShipment(ctx: SyncContext, writer: FulfillmentWriter, rowId: string, input: FulfillmentCreateInput, clearError: boolean): Promise<{ row: Fulfillment; copied: boolean }> {
+  return ctx.db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Fulfillment" WHERE id = ${rowId} FOR UPDATE`;
+      const current = await tx.fulfillment.findUniqueOrThrow({ where: { id: rowId } });
+      if (current.pushedAt) return { row: current, copied: false };
+      const created = await writer.createFulfillment(input);
+      const row = await tx.fulfillment.update({ where: { id: rowId }, data: { retailerFulfillmentId: created.externalId, pushedAt: ctx.now(), ...(clearError ? { lastError: null } : {}) } });
+      return { row, copied: true };
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
 }
 
 /** Units of each retailer line not yet covered by a copied shipment. */
