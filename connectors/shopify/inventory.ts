@@ -1,6 +1,6 @@
 // Stock at the connection's location: read levels, and set them in batches of 250 (Shopify's
 // input-array limit) with compare-and-swap and an idempotency key per batch.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { InventoryLevel, InventoryWrite, InventoryWriteResult, VariantRef } from '../sdk/types.ts';
 import type { ShopifyClient } from './client.ts';
 import { InventoryLevels, InventorySetQuantities, PrimaryLocation, VariantInventoryItems } from './documents.ts';
@@ -74,8 +74,8 @@ export async function readInventory(client: ShopifyClient, location: Location, r
   return levels;
 }
 
-export function idempotencyKey(shop: string, locationId: string, quantities: Array<{ inventoryItemId: string; quantity: number; changeFromQuantity: number | null }>, now = Date.now()): string {
-  const content = JSON.stringify([shop, locationId, Math.floor(now / KEY_WINDOW_MS), quantities.map((q) => [q.inventoryItemId, q.quantity, q.changeFromQuantity])]);
+export function idempotencyKey(shop: string, locationId: string, quantities: Array<{ inventoryItemId: string; quantity: number; changeFromQuantity: number | null }>, now = Date.now(), call = ''): string {
+  const content = JSON.stringify([shop, locationId, Math.floor(now / KEY_WINDOW_MS), call, quantities.map((q) => [q.inventoryItemId, q.quantity, q.changeFromQuantity])]);
   return `tandem-inventory-${createHash('sha256').update(content).digest('hex').slice(0, 40)}`;
 }
 
@@ -90,6 +90,9 @@ export async function writeInventory(client: ShopifyClient, location: Location, 
     });
   }
   const result: InventoryWriteResult = { written: 0, stale: [] };
+  // One id per writeInventory call: its HTTP retries replay, but a later call writing the same
+  // figures (a retailer oversold twice to the same count) is a new operation and must apply.
+  const call = randomUUID();
   for (let i = 0; i < writes.length; i += INVENTORY_BATCH) {
     let batch = writes.slice(i, i + INVENTORY_BATCH);
     // A stale compare fails the whole call; drop those writes and send the rest again (each round
@@ -101,7 +104,7 @@ export async function writeInventory(client: ShopifyClient, location: Location, 
         quantity: w.quantity,
         changeFromQuantity: w.compare ?? null,
       }));
-      const key = idempotencyKey(client.shop, locationId, quantities);
+      const key = idempotencyKey(client.shop, locationId, quantities, Date.now(), call);
       const data = await client.request(
         InventorySetQuantities,
         { input: { name: 'available', reason: 'correction', referenceDocumentUri: `tandem://inventory-push/${key}`, quantities }, key },
