@@ -17,15 +17,16 @@ export function orderKeyOf(shopDomain: string, orderExternalId: string): string 
  * earlier delivery of the same order and are returned unchanged in `existing`.
  */
 export async function claimReservations(db: Db, orderKey: string, sourceVariantIds: string[]): Promise<{ claimed: Reservation[]; existing: Reservation[] }> {
-  return db.$transaction(async (tx) => {
-    const claimed = await tx.reservation.createManyAndReturn({
+  // A batch transaction (no interactive session): cheap under load, still one transaction.
+  const [claimed, all] = await db.$transaction([
+    db.reservation.createManyAndReturn({
       data: sourceVariantIds.map((sourceVariantId) => ({ orderKey, sourceVariantId, quantity: 0, state: 'HELD' as const })),
       skipDuplicates: true,
-    });
-    const mine = new Set(claimed.map((r) => r.id));
-    const all = await tx.reservation.findMany({ where: { orderKey, sourceVariantId: { in: sourceVariantIds } } });
-    return { claimed, existing: all.filter((r) => !mine.has(r.id)) };
-  });
+    }),
+    db.reservation.findMany({ where: { orderKey, sourceVariantId: { in: sourceVariantIds } } }),
+  ]);
+  const mine = new Set(claimed.map((r) => r.id));
+  return { claimed, existing: all.filter((r) => !mine.has(r.id)) };
 }
 
 export async function reservationsOf(db: Db, orderKey: string): Promise<Reservation[]> {
@@ -49,11 +50,11 @@ export interface HeldUnits {
  * from the answer was never netted: the supplier order must take its stock normally.
  */
 export async function consumeReservation(db: Db, orderKey: string): Promise<HeldUnits[]> {
-  return db.$transaction(async (tx) => {
-    await tx.reservation.updateMany({ where: { orderKey, state: 'HELD', quantity: { gt: 0 } }, data: { state: 'CONSUMED' } });
-    const rows = await tx.reservation.findMany({ where: { orderKey, state: 'CONSUMED' }, orderBy: { sourceVariantId: 'asc' } });
-    return rows.map((r) => ({ sourceVariantId: r.sourceVariantId, quantity: r.quantity }));
-  });
+  const [, rows] = await db.$transaction([
+    db.reservation.updateMany({ where: { orderKey, state: 'HELD', quantity: { gt: 0 } }, data: { state: 'CONSUMED' } }),
+    db.reservation.findMany({ where: { orderKey, state: 'CONSUMED' }, orderBy: { sourceVariantId: 'asc' } }),
+  ]);
+  return rows.map((r) => ({ sourceVariantId: r.sourceVariantId, quantity: r.quantity }));
 }
 
 /** The order was cancelled before it was forwarded: its holds no longer count. */
