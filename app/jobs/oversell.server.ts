@@ -8,6 +8,15 @@ export const OversellPayload = z.object({
   /** The order as the platform names it (a Shopify gid is fine; the id drops its ':'). */
   orderId: Id,
   webhookId: z.string().optional(),
+  /** Where the order was placed (the shop's platform domain). */
+  shopDomain: z.string().min(1),
+  /** The sold lines, taken from the webhook so the guard spends no call re-reading the order. */
+  lines: z
+    .array(z.object({ sku: z.string().nullable(), variantExternalId: z.string().nullable(), quantity: z.number().int().positive() }))
+    .max(2000),
+  tags: z.array(z.string()).default([]),
+  /** Tandem's reference when Tandem created the order (a forwarded copy). */
+  externalReference: z.string().nullable().default(null),
 });
 
 export const oversell = defineJob({

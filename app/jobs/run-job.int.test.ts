@@ -115,7 +115,7 @@ describe('when no handler is wired for a job', () => {
   it('fails clearly with capability_missing instead of succeeding', async () => {
     const { supplier } = await partnership();
     work({}, ['oversell']);
-    const { jobId } = await enqueue(queues, 'oversell', { shopId: supplier.id, orderId: 'gid://shopify/Order/1001' });
+    const { jobId } = await enqueue(queues, 'oversell', { shopId: supplier.id, orderId: 'gid://shopify/Order/1001', shopDomain: supplier.domain, lines: [{ sku: 'A', variantExternalId: null, quantity: 1 }] });
     expect(jobId).toBe(`oversell_${supplier.id}_gid---shopify-Order-1001`);
     await until(async () => (await queues.get('oversell').getJob(jobId))?.isFailed());
     const dead = await tdb.db.deadLetter.findUniqueOrThrow({ where: { queue_jobId: { queue: 'oversell', jobId } } });

@@ -137,6 +137,6 @@ describe('when billing is scheduled', () => {
     await syncBillingSchedule(queues);
     expect(await queues.get('billing.daily').getJobScheduler('billing-daily')).toMatchObject({ pattern: '0 15 0 * * *', tz: 'UTC' });
     await expect(requestManualRun(tdb.db, queues, { queue: 'billing.daily' as 'catalog.sync', shopId: 's', partnershipId: 'p' })).rejects.toThrow('billing.daily cannot be run by hand');
-    await expect(enqueue(queues, 'billing.daily' as 'oversell', { shopId: 's', orderId: 'o' })).rejects.toThrow('billing.daily runs from its daily schedule only');
+    await expect(enqueue(queues, 'billing.daily' as 'oversell', { shopId: 's', orderId: 'o', shopDomain: 's.myshopify.com', lines: [] })).rejects.toThrow('billing.daily runs from its daily schedule only');
   });
 });

@@ -1,23 +1,13 @@
 // `npm run worker`: opens the database and Redis, keeps the schedules in line with the shops,
 // runs every queue, and on SIGTERM/SIGINT lets active jobs finish before exiting.
-import { closeDatabase, database, type Db } from '../db.server.ts';
+import { closeDatabase, database } from '../db.server.ts';
 import { Budgets } from './budget.server.ts';
-import type { JobHandlers } from './definitions.server.ts';
-import { openQueues, redisFromEnv, type Queues } from './queues.server.ts';
+import { engineHandlers } from './handlers.server.ts';
+import { openQueues, redisFromEnv } from './queues.server.ts';
 import { syncAllSchedules } from './schedules.server.ts';
 import { startWorkers } from './worker.server.ts';
 
 const SAVE_USAGE_EVERY_MS = 5 * 60_000;
-
-/**
- * The engine's handlers, given what they share: the database, the queues (to enqueue follow-up
- * work) and the per-connection rate-limit budgets. Until app/sync provides them, every job fails
- * with capability_missing (dead-lettered, with an alert) rather than pretending to succeed.
- */
-async function loadHandlers(deps: { db: Db; queues: Queues; budgets: Budgets }): Promise<JobHandlers> {
-  void deps;
-  return {};
-}
 
 async function main() {
   const db = await database();
@@ -25,7 +15,7 @@ async function main() {
   const queues = openQueues(redis);
   await syncAllSchedules(db, queues);
   const budgets = new Budgets(redis);
-  const running = startWorkers({ db, redis, handlers: await loadHandlers({ db, queues, budgets }) });
+  const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets }) });
   const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
   console.log(`Tandem worker running ${running.workers.length} queues under prefix "${redis.prefix}"`);
 

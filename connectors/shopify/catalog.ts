@@ -70,10 +70,10 @@ export async function findProductByReference(client: ShopifyClient, externalRefe
 }
 
 /** Looks the reference up first; only then creates, as an unpublished draft. */
-export async function createProduct(client: ShopifyClient, input: ProductInput): Promise<TandemProduct> {
+export async function createProduct(client: ShopifyClient, input: ProductInput, stockAt?: () => Promise<string>): Promise<TandemProduct> {
   const existing = await findProductByReference(client, input.externalReference);
   if (existing) return existing;
-  return setProduct(client, input, undefined, `creating product "${input.title}" (${input.externalReference})`);
+  return setProduct(client, input, undefined, `creating product "${input.title}" (${input.externalReference})`, undefined, await stockAt?.());
 }
 
 export async function updateProduct(client: ShopifyClient, externalId: string, input: ProductInput): Promise<TandemProduct> {
@@ -84,10 +84,10 @@ export async function updateProduct(client: ShopifyClient, externalId: string, i
   return setProduct(client, input, current ?? undefined, `updating product "${input.title}" (${externalId})`, externalId);
 }
 
-async function setProduct(client: ShopifyClient, input: ProductInput, existing: TandemProduct | undefined, doing: string, id?: string): Promise<TandemProduct> {
+async function setProduct(client: ShopifyClient, input: ProductInput, existing: TandemProduct | undefined, doing: string, id?: string, stockAt?: string): Promise<TandemProduct> {
   const data = await client.request(
     ProductSet,
-    { input: toShopifyProductSet(input, existing), identifier: id ? { id } : null },
+    { input: toShopifyProductSet(input, existing, stockAt), identifier: id ? { id } : null },
     ProductSetData,
     { doing },
   );

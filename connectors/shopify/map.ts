@@ -59,7 +59,12 @@ export function toTandemProduct(p: Omit<ShopifyProduct, 'variants'>, variants: S
 }
 
 /** productSet input: a draft (unpublished) product carrying Tandem's reference as a tag and a metafield. */
-export function toShopifyProductSet(input: ProductInput, existing?: TandemProduct) {
+/**
+ * `stockAt`: for a new product, the location its variants are stocked at with 0 available. Shopify
+ * keeps no inventory level for an item until it is stocked somewhere, so without it the first
+ * stock read finds nothing and the first write is refused. Updates never touch stock.
+ */
+export function toShopifyProductSet(input: ProductInput, existing?: TandemProduct, stockAt?: string) {
   const tags = [...new Set([...(input.tags ?? []), referenceTag(input.externalReference)])];
   const existingBySku = new Map(existing?.variants.map((v) => [v.sku, v.externalId]) ?? []);
   return {
@@ -78,6 +83,7 @@ export function toShopifyProductSet(input: ProductInput, existing?: TandemProduc
       compareAtPrice: v.compareAtPrice ?? null,
       barcode: v.barcode ?? undefined,
       optionValues: v.selectedOptions.map((o) => ({ optionName: o.name, name: o.value })),
+      ...(!existing && stockAt ? { inventoryQuantities: [{ locationId: stockAt, name: 'available', quantity: 0 }] } : {}),
     })),
   };
 }

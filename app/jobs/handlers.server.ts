@@ -1,0 +1,113 @@
+// The engine's entry point for every job: each queue of DESIGN.md's table mapped to the app/sync
+// function that does the work, with a SyncContext whose connectors spend from the shared Redis
+// budgets. invoices.post has no engine function yet, so its jobs fail with capability_missing.
+import type { Stripe } from 'stripe';
+import { getConnector } from '../../connectors/index.ts';
+import type { Connection } from '../generated/prisma/client.ts';
+import type { Db } from '../db.server.ts';
+import { createSyncContext, type SyncContextOptions } from '../sync/connections.server.ts';
+import { pullSupplierCatalog } from '../sync/catalog.server.ts';
+import { sourceConnectionOf, syncCatalogToPartner } from '../sync/listings.server.ts';
+import { pushInventory } from '../sync/inventory-push.server.ts';
+import { protectAgainstOversell } from '../sync/oversell.server.ts';
+import { sweepOldest } from '../sync/sweep.server.ts';
+import { pullRetailerOrders } from '../sync/orders.server.ts';
+import { pushFulfillments } from '../sync/fulfillments.server.ts';
+import { billPartnershipsForDay } from '../sync/billing.server.ts';
+import { alertMailerFromEnv } from '../sync/alert-email.server.ts';
+import type { Budgets } from './budget.server.ts';
+import type { JobHandlers } from './definitions.server.ts';
+import type { JobContext, JobResult } from './job-definition.server.ts';
+
+export interface HandlerDeps {
+  budgets: Budgets;
+  /** Tests and the demo: reach the Stripe simulator instead of api.stripe.com. */
+  stripeFor?: (secretKey: string) => Stripe;
+  /** Extra context options (e.g. a fetch for simulators). */
+  context?: Omit<SyncContextOptions, 'budgetFor' | 'progress' | 'signal'>;
+}
+
+export function engineHandlers(deps: HandlerDeps): JobHandlers {
+  const budgetFor = (connection: Connection) => {
+    const { manifest } = getConnector(connection.platform);
+    return deps.budgets.forConnection(connection.id, manifest.rateLimit, manifest.id);
+  };
+  const contextOf = (job: JobContext) =>
+    createSyncContext(job.db, { ...deps.context, budgetFor, signal: job.signal, progress: (done, total, phase) => job.progress(done, total, phase) });
+
+  /** Partnerships in which the shop supplies, and that are live. */
+  const supplying = (db: Db, shopId: string) => db.partnership.findMany({ where: { supplierShopId: shopId, status: 'ACTIVE' }, select: { id: true } });
+
+  return {
+    'catalog.sync': async (p, job) => {
+      const result = await syncCatalogToPartner(contextOf(job), p.partnershipId, {
+        mode: p.mode,
+        trigger: p.trigger,
+        syncRunId: job.job.syncRunId,
+        sourceVariantIds: p.variantIds,
+      });
+      return { counts: result.counts, apiCalls: result.apiCalls, costPoints: result.costPoints, errors: result.errors };
+    },
+    'inventory.push': async (p, job) => {
+      const r = await pushInventory(contextOf(job), p.partnershipId, { mode: 'PARTIAL', trigger: p.trigger, syncRunId: job.job.syncRunId });
+      return { counts: r.counts, apiCalls: r.apiCalls, errors: r.errors };
+    },
+    oversell: async (p, job) => {
+      const r = await protectAgainstOversell(contextOf(job), {
+        shopDomain: p.shopDomain,
+        order: { externalId: p.orderId, lineItems: p.lines, tags: p.tags, externalReference: p.externalReference },
+      });
+      return { counts: { variants: r.variants, partnersUpdated: r.partnersUpdated, supplierWrites: r.supplierWrites }, errors: r.errors.map((message) => ({ message })) };
+    },
+    'sweep.oldest': async (p, job) => {
+      const ctx = contextOf(job);
+      const total: JobResult = { counts: {}, errors: [] };
+      for (const { id } of await supplying(job.db, p.shopId)) {
+        const r = await sweepOldest(ctx, id, p.limit);
+        merge(total, r.counts, r.skipped ? [{ subject: `Partnership ${id}`, message: r.skipped }] : []);
+      }
+      return total;
+    },
+    'nightly.full': async (p, job) => {
+      const ctx = contextOf(job);
+      const total: JobResult = { counts: {}, errors: [] };
+      // One full pull per catalog source, then each partnership plans from the stored catalog.
+      const pulled = new Set<string>();
+      for (const { id } of await supplying(job.db, p.shopId)) {
+        const source = await sourceConnectionOf(job.db, await job.db.partnership.findUniqueOrThrow({ where: { id } }));
+        if (!pulled.has(source.id)) {
+          await pullSupplierCatalog(ctx, source.id, { mode: 'FULL' });
+          pulled.add(source.id);
+        }
+        const catalog = await syncCatalogToPartner(ctx, id, { mode: 'FULL', trigger: 'nightly', pull: false });
+        merge(total, catalog.counts, catalog.errors);
+        const stock = await pushInventory(ctx, id, { mode: 'FULL', trigger: 'nightly' });
+        merge(total, stock.counts, stock.errors);
+      }
+      return total;
+    },
+    'orders.pull': async (p, job) => {
+      const r = await pullRetailerOrders(contextOf(job), p.partnershipId);
+      return { counts: numeric(r) };
+    },
+    'fulfillments.push': async (p, job) => {
+      const r = await pushFulfillments(contextOf(job), p.partnershipId);
+      return { counts: numeric(r) };
+    },
+    'billing.daily': async (_p, job) => {
+      // Each supplier is billed for its previous local day as of when the run was due.
+      const r = await billPartnershipsForDay({ db: job.db, stripeFor: deps.stripeFor, mailer: alertMailerFromEnv() }, { now: new Date(job.job.dueAt) });
+      return { counts: r.counts, errors: r.errors };
+    },
+  };
+}
+
+/** The numeric fields of an engine result, as SyncRun counts. */
+function numeric(result: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+}
+
+function merge(total: JobResult, counts: object, errors: { subject?: string; message: string }[] | string[]) {
+  for (const [k, v] of Object.entries(counts)) if (typeof v === 'number') total.counts![k] = (total.counts![k] ?? 0) + v;
+  for (const e of errors) total.errors!.push(typeof e === 'string' ? { message: e } : e);
+}
