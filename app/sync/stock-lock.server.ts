@@ -1,0 +1,64 @@
+// The per-variant stock lock shared by every worker process, in Redis. All of a job's variants are
+// taken at once by one script (all or none), so two jobs over overlapping variants cannot deadlock;
+// the lease is renewed while the work runs and released only by its holder.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { Unavailable } from '../../connectors/sdk/errors.ts';
+import type { StockLock } from './stock-context.server.ts';
+
+export interface RedisStockLockOptions {
+  /** Key prefix; its `{…}` hash tag keeps every lock key in one Redis Cluster slot (scripts need that). */
+  prefix?: string;
+  /** How long a lock outlives a dead worker. Renewed every third of it while the work runs. */
+  leaseMs?: number;
+  /** How long to wait for busy variants before giving the job back to the queue. */
+  waitMs?: number;
+}
+
+const ACQUIRE = `
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then return 0 end
+end
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+end
+return 1`;
+
+const RENEW = `
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('PEXPIRE', key, ARGV[2]) end
+end
+return 1`;
+
+const RELEASE = `
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+return 1`;
+
+export function redisStockLock(redis: Redis, options: RedisStockLockOptions = {}): StockLock {
+  const prefix = options.prefix ?? '{tandem-stock}:';
+  const leaseMs = options.leaseMs ?? 30_000;
+  const waitMs = options.waitMs ?? 20_000;
+  return async (variantIds, work) => {
+    const keys = [...new Set(variantIds)].sort().map((id) => `${prefix}${id}`);
+    const token = randomUUID();
+    const deadline = Date.now() + waitMs;
+    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+      if ((await redis.eval(ACQUIRE, keys.length, ...keys, token, String(leaseMs))) === 1) break;
+      if (Date.now() > deadline) {
+        throw Unavailable(`Stock of ${keys.length} variants stayed locked by another job for ${waitMs} ms`, { details: { variants: variantIds.slice(0, 20) } });
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    }
+    const renew = setInterval(() => {
+      redis.eval(RENEW, keys.length, ...keys, token, String(leaseMs)).catch(() => undefined);
+    }, Math.max(1, Math.floor(leaseMs / 3)));
+    try {
+      return await work();
+    } finally {
+      clearInterval(renew);
+      await redis.eval(RELEASE, keys.length, ...keys, token);
+    }
+  };
+}
