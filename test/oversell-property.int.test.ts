@@ -5,7 +5,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protectAgainstOversell, type OversellInput, type OversellPhase } from '../app/sync/oversell.server.ts';
+import { redisStockLock } from '../app/sync/stock-lock.server.ts';
 import { SUPPLIER, startStockNetwork, type StockNetwork } from '../app/sync/stock-network.test-support.ts';
+import { deletePrefix, testRedis, uniquePrefix } from './support/redis.ts';
 
 const STOCK = { MUG: 12, CAP: 4 } as const;
 type Sku = keyof typeof STOCK;
@@ -32,16 +34,24 @@ const order = fc.record({
 type Step = { at: number; kind: 'place'; index: number } | { at: number; kind: 'deliver'; index: number; killedAfter: OversellPhase | null; concurrent: boolean };
 
 let net: StockNetwork;
+const redis = testRedis();
+const prefix = `{${uniquePrefix('oversell-property')}}:`;
 beforeAll(async () => {
   net = await startStockNetwork('oversell_property');
 }, 30_000);
-afterAll(() => net.close());
+afterAll(async () => {
+  await net.close();
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
+});
 
 describe('when orders and their webhooks interleave at random', () => {
   it('every shop ends at the supplier stock minus units sold, never below zero', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(order, { minLength: 2, maxLength: 5 }), async (orders) => {
         await net.reset({ retailers: RETAILERS, stock: { ...STOCK } });
+        // The lock workers share in production.
+        net.ctx.lock = redisStockLock(redis, { prefix });
         const shops = [SUPPLIER, ...net.retailers];
 
         const steps: Step[] = orders.flatMap((o, index) => [
