@@ -64,6 +64,23 @@ describe('when the supplier sold one item since the last push', () => {
   });
 });
 
+describe('when some listings are not live at the partner', () => {
+  beforeEach(() => net.reset({ retailers: 1, stock: { MUG: 10, CAP: 4, HAT: 7 } }));
+
+  it('pushes approved and pending-but-created listings, never rejected or uncreated ones', async () => {
+    const pid = net.partnershipIds[0]!;
+    await net.db.listing.updateMany({ where: { partnershipId: pid, partnerSku: 'MUG' }, data: { approval: 'PENDING' } });
+    await net.db.listing.updateMany({ where: { partnershipId: pid, partnerSku: 'CAP' }, data: { approval: 'REJECTED' } });
+    await net.db.listing.updateMany({ where: { partnershipId: pid, partnerSku: 'HAT' }, data: { partnerVariantId: null } });
+    net.sim.placeOrder(SUPPLIER, { lineItems: [{ sku: 'MUG', quantity: 1 }, { sku: 'CAP', quantity: 1 }] });
+
+    const summary = await pushInventory(net.ctx, pid, { mode: 'FULL', trigger: 'manual' });
+
+    expect(summary.counts).toMatchObject({ listings: 1, pushed: 1 });
+    expect(['MUG', 'CAP'].map((sku) => net.available(net.retailers[0]!, sku))).toEqual([9, 4]);
+  });
+});
+
 describe('when inventory push is off for the partnership', () => {
   beforeEach(() => net.reset({ retailers: 1, stock: { MUG: 10 } }));
 
