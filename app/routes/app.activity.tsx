@@ -14,18 +14,20 @@ import { JOB_KINDS, JOBS } from '../sync/dashboard.server.ts';
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const params = Object.fromEntries(new URL(request.url).searchParams);
+  // Built here: the job table lives in a server module the browser bundle cannot import.
+  const kinds = [{ label: 'Everything', value: 'all' }, { label: 'Order failures', value: 'orders' }, ...JOB_KINDS.map((k) => ({ label: JOBS[k].title, value: k }))];
   const filter = ActivityFilter.safeParse(params);
   if (!filter.success) {
     const errors: Record<string, string[] | undefined> = z.flattenError(filter.error).fieldErrors;
-    return data({ entries: [] as ActivityEntry[], errors }, 400);
+    return data({ entries: [] as ActivityEntry[], kinds, errors }, 400);
   }
-  return { entries: await listActivity(await database(), session.shop, filter.data), errors: {} as Record<string, string[] | undefined> };
+  return { entries: await listActivity(await database(), session.shop, filter.data), kinds, errors: {} as Record<string, string[] | undefined> };
 };
 
 const tone = { succeeded: 'success', failed: 'critical', partial: 'warning', retrying: 'warning', running: 'info', queued: 'attention', skipped: undefined } as const;
 
 export default function Activity() {
-  const { entries, errors } = useLoaderData<typeof loader>();
+  const { entries, kinds, errors } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const [filter, setFilter] = useState({
     kind: params.get('kind') ?? 'all',
@@ -44,7 +46,7 @@ export default function Activity() {
             <InlineStack gap="300" blockAlign="end" wrap>
               <Select
                 label="Kind"
-                options={[{ label: 'Everything', value: 'all' }, { label: 'Order failures', value: 'orders' }, ...JOB_KINDS.map((k) => ({ label: JOBS[k].title, value: k }))]}
+                options={kinds}
                 value={filter.kind}
                 onChange={set('kind')}
                 error={errors.kind?.[0]}

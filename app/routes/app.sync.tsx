@@ -11,7 +11,7 @@ import { database } from '../db.server.ts';
 import { requestManualRun } from '../jobs/enqueue.server.ts';
 import { openQueues, redisFromEnv, type Queues } from '../jobs/queues.server.ts';
 import { authenticate } from '../shopify.server.ts';
-import { JOBS, RunRefused, RunSyncInput, loadSyncScreen, prepareManualRun, runProgress, type JobKind, type RunProgress } from '../sync/dashboard.server.ts';
+import { RunRefused, RunSyncInput, loadSyncScreen, prepareManualRun, runProgress, type JobKind, type RunProgress } from '../sync/dashboard.server.ts';
 
 // One set of queues per server process, opened on the first "Run sync".
 let queues: Queues | undefined;
@@ -75,7 +75,7 @@ export default function Sync() {
             <BlockStack gap="400">
               <Select label="Job" options={jobs.map((j) => ({ label: j.title, value: j.kind }))} value={kind} onChange={(v) => setKind(v as JobKind)} error={errors.kind?.[0]} />
               <Text as="p" variant="bodyLg">
-                {JOBS[kind].description}
+                {job.description}
               </Text>
               {job.lastRun ? (
                 <InlineStack gap="200" blockAlign="center">

@@ -111,10 +111,22 @@ function numbers(json: unknown): Record<string, number> {
   return Object.fromEntries(Object.entries(json).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
+/**
+ * The signed-in shop's row. On the very first open the admin loads the frame and the page at once:
+ * one request's token exchange runs afterAuth (which records the shop with its name and time zone)
+ * while the other may already hold the stored session, so the row is created here if it is not
+ * there yet; afterAuth then fills in the details.
+ */
 export async function shopByDomain(db: Db, domain: string): Promise<Shop> {
-  const shop = await db.shop.findUnique({ where: { domain } });
-  if (!shop) throw new Error(`Tandem has no record of ${domain}; it is recorded on first open after install.`);
-  return shop;
+  const found = await db.shop.findUnique({ where: { domain } });
+  if (found) return found;
+  try {
+    return await db.shop.create({ data: { domain } });
+  } catch (err) {
+    // P2002: the concurrent request (or afterAuth) created it first.
+    if ((err as { code?: string }).code === 'P2002') return db.shop.findUniqueOrThrow({ where: { domain } });
+    throw err;
+  }
 }
 
 const involving = (shopId: string) => ({ OR: [{ supplierShopId: shopId }, { retailerShopId: shopId }] });

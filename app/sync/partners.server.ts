@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../db.server.ts';
 import type { Partnership, Shop } from '../generated/prisma/client.ts';
 import { BillingTerms } from './billing.server.ts';
+import { shopByDomain } from './dashboard.server.ts';
 import { PricingRule, parsePricingRule } from './pricing.ts';
 
 export type PartnerRole = 'SUPPLIER' | 'RETAILER';
@@ -124,12 +125,6 @@ function view(p: Loaded, me: Shop): PartnershipView {
       billingTerms: terms.success ? terms.data : BillingTerms.parse({}),
     },
   };
-}
-
-async function shopByDomain(db: Db, domain: string): Promise<Shop> {
-  const shop = await db.shop.findUnique({ where: { domain } });
-  if (!shop) throw new PartnershipError('not_found', `Tandem has no record of ${domain}. Open Tandem from the Shopify admin once to finish installing it.`);
-  return shop;
 }
 
 /** A partnership this shop is part of, or `not_found` (also for another pair's id). */

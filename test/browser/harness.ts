@@ -1,0 +1,134 @@
+// Browser tests of the embedded admin: the app (Vite dev middleware + the Remix handler, as
+// server.ts runs it) in this process against the Shopify simulator, and Debian's chromium driven
+// by playwright-core. App Bridge 4 only loads from Shopify's CDN, so the page gets a stand-in:
+// the CDN request is answered with a small script defining `window.shopify` (idToken() fetches a
+// token the simulator signs, through /__harness/id-token), recording toasts in `window.__toasts`,
+// and adding `Authorization: Bearer <token>` to the app's own fetches as App Bridge does.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { useDatabase, type Db } from '../../app/db.server.ts';
+import { env, resetEnvCache } from '../../app/env.server.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumMissing = !existsSync(CHROMIUM);
+const DESKTOP_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
+export const SCREENSHOTS = path.resolve('test-artifacts/screenshots');
+
+export interface ShopSeed {
+  domain: string;
+  name: string;
+  timezone: string;
+}
+
+export interface Harness {
+  appUrl: string;
+  shopify: ShopifySimulator;
+  browser: Browser;
+  /** A fresh browser context (its own tab storage) showing `path` of the embedded app as `shop`. */
+  open(shop: string, path?: string): Promise<Page>;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The stand-in for https://cdn.shopify.com/shopifycloud/app-bridge.js. */
+function appBridgeStandIn(apiKey: string): string {
+  return `(() => {
+  const params = new URLSearchParams(location.search);
+  if (params.get('shop')) sessionStorage.setItem('harness-shop', params.get('shop'));
+  const shop = sessionStorage.getItem('harness-shop');
+  const plainFetch = window.fetch.bind(window);
+  async function idToken() {
+    const res = await plainFetch('/__harness/id-token?shop=' + encodeURIComponent(shop));
+    return res.text();
+  }
+  window.__toasts = [];
+  window.fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/__harness')) return plainFetch(input, init);
+    const request = new Request(input, init);
+    const headers = new Headers(request.headers);
+    headers.set('Authorization', 'Bearer ' + (await idToken()));
+    return plainFetch(new Request(request, { headers }));
+  };
+  window.shopify = {
+    config: { apiKey: ${JSON.stringify(apiKey)}, shop },
+    idToken,
+    toast: { show: (message) => { window.__toasts.push(message); return 'toast-' + window.__toasts.length; }, hide() {} },
+    loading() {},
+  };
+})();`;
+}
+
+export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPrefix: string }): Promise<Harness> {
+  const shopify = await startShopifySimulator({
+    latencyMs: 0,
+    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
+    shops: options.shops.map((s) => ({ domain: s.domain, name: s.name, email: `owner@${s.domain}`, ianaTimezone: s.timezone })),
+  });
+  useDatabase(options.db);
+
+  const app = express();
+  app.get('/__harness/id-token', (req, res) => {
+    res.type('text/plain').send(mintSessionToken(shopify.sim, String(req.query.shop)));
+  });
+  // Listen first: the app must know its own URL (SHOPIFY_APP_URL) before it is loaded.
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: shopify.url, SHOPIFY_APP_URL: appUrl, REDIS_PREFIX: options.redisPrefix });
+  resetEnvCache();
+
+  const { createServer } = await import('vite');
+  const vite: ViteDevServer = await createServer({ server: { middlewareMode: true, hmr: false }, logLevel: 'error' });
+  app.use(vite.middlewares);
+  app.all(
+    '*',
+    createRequestHandler({ build: () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>, mode: 'development' }),
+  );
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'] });
+  const contexts: BrowserContext[] = [];
+  await mkdir(SCREENSHOTS, { recursive: true });
+
+  return {
+    appUrl,
+    shopify,
+    browser,
+    async open(shop, path = '/app') {
+      // shopify-app-remix answers bots (isbot: "HeadlessChrome") with 410, so look like a desktop Chrome.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+      contexts.push(context);
+      await context.route('https://cdn.shopify.com/**', (route) =>
+        route.request().url().includes('app-bridge')
+          ? route.fulfill({ contentType: 'application/javascript', body: appBridgeStandIn(env().SHOPIFY_API_KEY) })
+          : route.fulfill({ status: 404, body: '' }),
+      );
+      const page = await context.newPage();
+      const host = Buffer.from(`${shop}/admin`).toString('base64url');
+      const sep = path.includes('?') ? '&' : '?';
+      await page.goto(`${appUrl}${path}${sep}shop=${shop}&host=${host}&embedded=1&id_token=${mintSessionToken(shopify.sim, shop)}`);
+      return page;
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await Promise.all(contexts.map((c) => c.close()));
+      await browser.close();
+      await vite.close();
+      await new Promise((resolve) => server.close(resolve));
+      await shopify.close();
+      for (const key of ['SHOPIFY_ADMIN_ORIGIN', 'SHOPIFY_APP_URL', 'REDIS_PREFIX']) delete process.env[key];
+      resetEnvCache();
+    },
+  };
+}
