@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { useFetcher, useLoaderData } from '@remix-run/react';
+import { useFetcher, useLoaderData, useRevalidator } from '@remix-run/react';
 import { Badge, Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Layout, Page, ProgressBar, Select, Text, Tooltip } from '@shopify/polaris';
 import { z } from 'zod';
 import { database } from '../db.server.ts';
@@ -57,6 +57,13 @@ export default function Sync() {
   const started = start.data?.ok ? start.data.syncRunId : null;
   const errors = start.data && !start.data.ok ? start.data.errors : {};
   const run: RunProgress | null = started && poll.data?.run?.id === started ? poll.data.run : null;
+
+  // Once finished, reload the page's data so "Last run" shows this run.
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (run?.finished) revalidator.revalidate();
+    // Only on the change to finished, not on every revalidator state.
+  }, [run?.finished]);
 
   // Poll the run's row once a second until it has finished.
   useEffect(() => {

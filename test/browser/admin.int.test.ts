@@ -109,6 +109,7 @@ describe.skipIf(chromiumMissing)('when merchants use the embedded admin in a bro
     await supplier.getByText('40 updated').waitFor();
     await supplier.getByText(/6 API calls · took/).waitFor();
     expect(await supplier.locator('progress').getAttribute('value')).toBe('100');
+    await supplier.getByText('Last run:').locator('..').getByText('succeeded').waitFor();
     await h.screenshot(supplier, 'sync');
     const run = await t.db.syncRun.findFirstOrThrow({ where: { kind: 'catalog.sync' } });
     expect(run).toMatchObject({ mode: 'PARTIAL', status: 'SUCCEEDED', progressDone: 40, progressTotal: 40 });
