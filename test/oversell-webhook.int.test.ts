@@ -15,6 +15,7 @@ import { openQueues, type Queues } from '../app/jobs/queues.server.ts';
 import { startWorkers, type RunningWorkers } from '../app/jobs/worker.server.ts';
 import { engineHandlers } from '../app/jobs/handlers.server.ts';
 import { Budgets } from '../app/jobs/budget.server.ts';
+import { redisStockLock } from '../app/sync/stock-lock.server.ts';
 import { createSyncContext } from '../app/sync/connections.server.ts';
 import { syncCatalogToPartner } from '../app/sync/listings.server.ts';
 import { approveListings } from '../app/sync/approvals.server.ts';
@@ -75,7 +76,7 @@ beforeAll(async () => {
   const listings = await t.db.listing.findMany({ where: { partnershipId: partners.partnershipId } });
   await approveListings(ctx, partners.retailerShopId, listings.map((l) => l.id));
   await pushInventory(ctx, partners.partnershipId, { mode: 'FULL', trigger: 'manual' });
-  workers = startWorkers({ db: t.db, redis: { connection: redis, prefix }, handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }) }), queues: ['oversell'] });
+  workers = startWorkers({ db: t.db, redis: { connection: redis, prefix }, handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }), stockLock: redisStockLock(redis, { prefix: `{${prefix}-stock}:` }) }), queues: ['oversell'] });
 });
 
 afterAll(async () => {

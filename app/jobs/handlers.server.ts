@@ -15,12 +15,15 @@ import { pullRetailerOrders } from '../sync/orders.server.ts';
 import { pushFulfillments } from '../sync/fulfillments.server.ts';
 import { billPartnershipsForDay } from '../sync/billing.server.ts';
 import { alertMailerFromEnv } from '../sync/alert-email.server.ts';
+import type { StockLock } from '../sync/stock-context.server.ts';
 import type { Budgets } from './budget.server.ts';
 import type { JobHandlers } from './definitions.server.ts';
 import type { JobContext, JobResult } from './job-definition.server.ts';
 
 export interface HandlerDeps {
   budgets: Budgets;
+  /** Serialises stock moves per variant across every worker (oversell, pushes, sweeps). */
+  stockLock?: StockLock;
   /** Tests and the demo: reach the Stripe simulator instead of api.stripe.com. */
   stripeFor?: (secretKey: string) => Stripe;
   /** Extra context options (e.g. a fetch for simulators). */
@@ -32,8 +35,10 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
     const { manifest } = getConnector(connection.platform);
     return deps.budgets.forConnection(connection.id, manifest.rateLimit, manifest.id);
   };
-  const contextOf = (job: JobContext) =>
-    createSyncContext(job.db, { ...deps.context, budgetFor, signal: job.signal, progress: (done, total, phase) => job.progress(done, total, phase) });
+  const contextOf = (job: JobContext) => ({
+    ...createSyncContext(job.db, { ...deps.context, budgetFor, signal: job.signal, progress: (done, total, phase) => job.progress(done, total, phase) }),
+    lock: deps.stockLock,
+  });
 
   /** Partnerships in which the shop supplies, and that are live. */
   const supplying = (db: Db, shopId: string) => db.partnership.findMany({ where: { supplierShopId: shopId, status: 'ACTIVE' }, select: { id: true } });

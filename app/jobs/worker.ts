@@ -3,6 +3,7 @@
 import { closeDatabase, database } from '../db.server.ts';
 import { Budgets } from './budget.server.ts';
 import { engineHandlers } from './handlers.server.ts';
+import { redisStockLock } from '../sync/stock-lock.server.ts';
 import { openQueues, redisFromEnv } from './queues.server.ts';
 import { syncAllSchedules } from './schedules.server.ts';
 import { startWorkers } from './worker.server.ts';
@@ -15,7 +16,7 @@ async function main() {
   const queues = openQueues(redis);
   await syncAllSchedules(db, queues);
   const budgets = new Budgets(redis);
-  const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets }) });
+  const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection) }) });
   const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
   console.log(`Tandem worker running ${running.workers.length} queues under prefix "${redis.prefix}"`);
 

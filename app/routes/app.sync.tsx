@@ -9,13 +9,10 @@ import { Badge, Banner, BlockStack, Button, Card, ChoiceList, InlineStack, Layou
 import { z } from 'zod';
 import { database } from '../db.server.ts';
 import { requestManualRun } from '../jobs/enqueue.server.ts';
-import { openQueues, redisFromEnv, type Queues } from '../jobs/queues.server.ts';
+import { appQueues } from '../jobs/app-queues.server.ts';
 import { authenticate } from '../shopify.server.ts';
 import { RunRefused, RunSyncInput, loadSyncScreen, prepareManualRun, runProgress, type JobKind, type RunProgress } from '../sync/dashboard.server.ts';
 
-// One set of queues per server process, opened on the first "Run sync".
-let queues: Queues | undefined;
-const appQueues = () => (queues ??= openQueues(redisFromEnv()));
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -12,18 +12,29 @@ import { recordInstall } from '../sync/shop-lifecycle.server.ts';
 import { action as ordersCreate } from './webhooks.orders.create.tsx';
 import { action as appUninstalled } from './webhooks.app.uninstalled.tsx';
 import { action as compliance } from './webhooks.compliance.tsx';
+import { useQueues } from '../jobs/app-queues.server.ts';
+import { openQueues, type Queues } from '../jobs/queues.server.ts';
+import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
 
 const SHOP = 'retailer-one.myshopify.com';
 const samplesDir = '/work/shared/contracts/shopify/webhooks';
 const orderSample = readFileSync(`${samplesDir}/orders-create.json`, 'utf8');
 
 let t: TestDatabase;
+const redis = testRedis();
+const prefix = uniquePrefix('webhooks');
+let queues: Queues;
 
 beforeAll(async () => {
   t = await createTestDatabase('webhooks');
   useDatabase(t.db);
+  queues = openQueues({ connection: redis, prefix });
+  useQueues(queues);
 });
 afterAll(async () => {
+  await queues.close();
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
   await t.drop();
 });
 beforeEach(async () => {
@@ -81,7 +92,27 @@ describe('when orders/create arrives signed with the app secret', () => {
     expect(response.status).toBe(200);
     const events = await t.db.webhookEvent.findMany();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ eventId: 'delivery-1', shopDomain: SHOP, topic: 'ORDERS_CREATE', processedAt: null });
+    // The shop has not installed Tandem: nothing to protect, so the delivery is done at once.
+    expect(events[0]).toMatchObject({ eventId: 'delivery-1', shopDomain: SHOP, topic: 'ORDERS_CREATE', processedAt: expect.any(Date) });
+    expect(await queues.get('oversell').count()).toBe(0);
+  });
+
+  it('enqueues oversell protection with the sold lines when the shop has installed Tandem', async () => {
+    const shop = await t.db.shop.create({ data: { domain: SHOP } });
+    const response = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'delivery-2' }));
+
+    expect(response.status).toBe(200);
+    const sample = JSON.parse(orderSample) as { admin_graphql_api_id: string; line_items: { sku: string | null; quantity: number }[] };
+    const jobs = await queues.get('oversell').getJobs(['waiting', 'prioritized', 'delayed']);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].data).toMatchObject({
+      shopId: shop.id,
+      shopDomain: SHOP,
+      orderId: sample.admin_graphql_api_id,
+      webhookId: 'delivery-2',
+      lines: sample.line_items.map((l) => expect.objectContaining({ sku: l.sku || null, quantity: l.quantity })),
+    });
+    expect((await t.db.webhookEvent.findUniqueOrThrow({ where: { eventId: 'delivery-2' } })).processedAt).not.toBeNull();
   });
 });
 
