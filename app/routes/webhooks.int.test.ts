@@ -2,6 +2,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Session } from '@shopify/shopify-api';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { useDatabase } from '../db.server.ts';
@@ -17,7 +18,8 @@ import { openQueues, type Queues } from '../jobs/queues.server.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
 
 const SHOP = 'retailer-one.myshopify.com';
-const samplesDir = '/work/shared/contracts/shopify/webhooks';
+// Shopify's own sample payloads, in ../shared/contracts beside the repository.
+const samplesDir = fileURLToPath(new URL('../../../shared/contracts/shopify/webhooks', import.meta.url));
 const orderSample = readFileSync(`${samplesDir}/orders-create.json`, 'utf8');
 
 let t: TestDatabase;
