@@ -34,7 +34,7 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
   // Types already say so; this guards callers that pass a string from a form.
   if (!(MANUAL_QUEUES as readonly string[]).includes(queue)) throw new Error(`${queue} cannot be run by hand`);
   const base = { shopId, partnershipId, trigger: 'manual' as const, requestedAt: now, variantIds };
-  const input = queue === 'catalog.sync' ? { ...base, mode: request.mode ?? 'PARTIAL' } : base;
+  const input = { ...base, mode: request.mode ?? 'PARTIAL' };
   const definition = jobDefinitions[queue] as JobDefinition;
   const payload = definition.payload.parse(input);
   const jobId = definition.jobId(payload);

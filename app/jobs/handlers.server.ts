@@ -54,7 +54,7 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
       return { counts: result.counts, apiCalls: result.apiCalls, costPoints: result.costPoints, errors: result.errors };
     },
     'inventory.push': async (p, job) => {
-      const r = await pushInventory(contextOf(job), p.partnershipId, { mode: 'PARTIAL', trigger: p.trigger, syncRunId: job.job.syncRunId });
+      const r = await pushInventory(contextOf(job), p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId });
       return { counts: r.counts, apiCalls: r.apiCalls, errors: r.errors };
     },
     oversell: async (p, job) => {

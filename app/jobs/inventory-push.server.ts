@@ -4,6 +4,8 @@ import { Id, defineJob, retrying } from './job-definition.server.ts';
 import { PartnershipRun, partnershipRunId, partnershipSyncRun } from './partnership-run.server.ts';
 
 export const InventoryPushPayload = PartnershipRun.extend({
+  /** PARTIAL pushes only listings out of sync (changed or drifted); FULL pushes every listing. */
+  mode: z.enum(['FULL', 'PARTIAL']).default('PARTIAL'),
   variantIds: z.array(Id).optional(),
 });
 
@@ -15,5 +17,5 @@ export const inventoryPush = defineJob({
   jobId: (p) => partnershipRunId('inventory-push', p),
   shopId: (p) => p.shopId,
   subject: (p) => p.partnershipId,
-  syncRun: partnershipSyncRun('inventory.push'),
+  syncRun: partnershipSyncRun<z.output<typeof InventoryPushPayload>>('inventory.push', (p) => p.mode),
 });

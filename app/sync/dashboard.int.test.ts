@@ -87,7 +87,8 @@ describe('when a shop asks for a manual run', () => {
 
   it('prepares the run with the mode only where the job has one', async () => {
     expect(await prepareManualRun(t.db, supplier.domain, { kind: 'catalog.sync', partnershipId, mode: 'FULL' })).toEqual({ queue: 'catalog.sync', shopId: supplier.id, partnershipId, mode: 'FULL' });
-    expect(await prepareManualRun(t.db, supplier.domain, { kind: 'inventory.push', partnershipId, mode: 'FULL' })).toEqual({ queue: 'inventory.push', shopId: supplier.id, partnershipId });
+    expect(await prepareManualRun(t.db, supplier.domain, { kind: 'inventory.push', partnershipId, mode: 'FULL' })).toEqual({ queue: 'inventory.push', shopId: supplier.id, partnershipId, mode: 'FULL' });
+    expect(await prepareManualRun(t.db, supplier.domain, { kind: 'orders.pull' as 'inventory.push', partnershipId, mode: 'FULL' })).toEqual({ queue: 'orders.pull', shopId: supplier.id, partnershipId });
   });
 
   it('refuses another pair’s partnership as unknown', async () => {
