@@ -15,11 +15,11 @@ import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 export default defineConfig({
   experimental: { adapter: true }, engine: 'js',
-  adapter: async () => new PrismaPg({ connectionString: '${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}' }),
+  adapter: async () => new PrismaPg({ connectionString: 'postgresql://postgres@127.0.0.1:5432/test' }),
 } as never);
 TS
 # Prisma 6 wants a url in the datasource block and no moduleFormat on the generator.
-prep() { sed -e 's#^  provider = "postgresql"#  provider = "postgresql"\n  url = "${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"#' "$1" > "$2"; }
+prep() { sed -e 's#^  provider = "postgresql"#  provider = "postgresql"\n  url = "postgresql://postgres@127.0.0.1:5432/test"#' "$1" > "$2"; }
 prep "$to" to.prisma
 args=(--to-schema-datamodel to.prisma)
 if [ "$from" = "--from-empty" ]; then args=(--from-empty "${args[@]}"); else prep "$from" from.prisma; args=(--from-schema-datamodel from.prisma "${args[@]}"); fi
