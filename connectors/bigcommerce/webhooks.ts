@@ -4,6 +4,7 @@
 // payload's `hash` is the SHA-1 of the callback without that field ("if a hook fires twice for the
 // same event, both request bodies rely on the same hash"): it is the event id, and recomputing it
 // over the bytes received refuses a body altered on the way.
+import { header, type HeaderBag } from '../sdk/webhook-headers.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Invalid } from '../sdk/errors.ts';
 import type { TandemWebhookEvent } from '../sdk/types.ts';
@@ -11,14 +12,6 @@ import { BigCommerceCallback } from './schemas.ts';
 
 export const WEBHOOK_TOKEN_HEADER = 'x-tandem-webhook-token';
 
-type HeaderBag = Headers | Record<string, string | string[] | undefined>;
-
-function header(headers: HeaderBag, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key ? headers[key] : undefined;
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /** The custom headers Tandem sets when it creates a hook (POST /v3/hooks `headers`). */
 export function webhookHeaders(secret: string): Record<string, string> {

@@ -2,19 +2,12 @@
 // X-Shopify-Hmac-Sha256 = base64 HMAC-SHA256 of the raw body keyed with the app's client secret
 // (shopify.dev/docs/apps/build/webhooks/subscribe/https, "verify deliveries"). Ids in payloads
 // can exceed 2^53, so numeric ids are read from the raw text, never through JSON numbers.
+import { header, type HeaderBag } from '../sdk/webhook-headers.ts';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Invalid } from '../sdk/errors.ts';
 import type { TandemWebhookEvent } from '../sdk/types.ts';
 import { ShopifyWebhookPayload } from './schemas.ts';
 
-type HeaderBag = Headers | Record<string, string | string[] | undefined>;
-
-function header(headers: HeaderBag, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key ? headers[key] : undefined;
-  return Array.isArray(value) ? value[0] : value;
-}
 
 export function signWebhookBody(rawBody: Buffer | string, secret: string): string {
   return createHmac('sha256', secret).update(rawBody).digest('base64');

@@ -2,19 +2,12 @@
 // base64 HMAC-SHA256 of the raw body keyed with the webhook's secret; X-WC-Webhook-Topic names the
 // event and X-WC-Webhook-Delivery-ID identifies the delivery. WooCommerce also pings a new
 // webhook's URL with a form body `webhook_id=<id>` and no signature: answered, then ignored.
+import { header, type HeaderBag } from '../sdk/webhook-headers.ts';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Invalid } from '../sdk/errors.ts';
 import type { TandemWebhookEvent } from '../sdk/types.ts';
 import { WooWebhookPayload } from './schemas.ts';
 
-type HeaderBag = Headers | Record<string, string | string[] | undefined>;
-
-function header(headers: HeaderBag, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key ? headers[key] : undefined;
-  return Array.isArray(value) ? value[0] : value;
-}
 
 export function signWooWebhook(rawBody: Buffer | string, secret: string): string {
   return createHmac('sha256', secret).update(rawBody).digest('base64');
