@@ -46,5 +46,24 @@ export default defineConfig({
     migrationsBesideServerBuild(),
   ],
   build: { assetsInlineLimit: 0 },
-  optimizeDeps: { include: ['@shopify/app-bridge-react', '@shopify/polaris'] },
+  // The browser's dependencies, bundled once at start. Without `noDiscovery` Vite also finds the
+  // server-only imports of route modules (pg, bullmq, stripe…) on the first page views and reloads
+  // the page each time, which breaks a cold start (the first browser test run on a clean machine).
+  optimizeDeps: {
+    noDiscovery: true,
+    include: [
+      'react',
+      'react/jsx-runtime',
+      'react/jsx-dev-runtime',
+      'react-dom',
+      'react-dom/client',
+      '@remix-run/react',
+      '@shopify/polaris',
+      '@shopify/app-bridge-react',
+      '@shopify/shopify-app-remix/react',
+      // app.tsx's ErrorBoundary and headers use `boundary` from the server entry, as the template does.
+      '@shopify/shopify-app-remix/server',
+      'zod',
+    ],
+  },
 });
