@@ -46,7 +46,7 @@ describe('when the migrations are applied to a fresh schema', () => {
 
 describe('when schema.prisma changes without a migration', () => {
   // Recomputing the SQL installs Prisma 6's JS engine from the npm registry (slow), so it runs
-  // when MIGRATION_DRIFT_CHECK=1, which a developer sets after a schema change (.ci/run leaves it off: the script still needs a reachable database URL fix verified).
+  // when MIGRATION_DRIFT_CHECK=1: .ci/run sets it, and a developer sets it after a schema change.
   it.skipIf(process.env.MIGRATION_DRIFT_CHECK !== '1')('the migrations produce exactly the schema that schema.prisma describes', () => {
     const sql = execFileSync('bash', ['scripts/migration-diff.sh', '--from-empty', 'prisma/schema.prisma'], { encoding: 'utf8' });
     const all = execFileSync('bash', ['-c', 'cat prisma/migrations/*/migration.sql'], { encoding: 'utf8' });
