@@ -130,7 +130,7 @@ export default function Approvals() {
 function ProductRow({ product: p, index, selected }: { product: PendingProduct; index: number; selected: boolean }) {
   const names = p.variants.map((v) => v.variantTitle ?? v.sku ?? '—');
   return (
-    <IndexTable.Row id={p.id} position={index} selected={selected}>
+    <IndexTable.Row id={p.id} position={index} selected={selected} accessibilityLabel={`Select ${p.title}`}>
       <IndexTable.Cell>
         <InlineStack gap="300" blockAlign="center" wrap={false}>
           {p.image ? (
@@ -170,9 +170,12 @@ function ProductRow({ product: p, index, selected }: { product: PendingProduct; 
         {p.lastError ? (
           <BlockStack gap="100">
             <Badge tone="critical">Not published</Badge>
-            <Text as="span" tone="critical" breakWord>
-              {p.lastError}
-            </Text>
+            {/* Table cells do not wrap; the platform's answer may be long. */}
+            <div style={{ whiteSpace: 'normal', maxWidth: '18rem' }}>
+              <Text as="span" tone="critical" breakWord>
+                {p.lastError}
+              </Text>
+            </div>
           </BlockStack>
         ) : p.readyToApprove ? (
           <Badge tone="info">Draft in your store</Badge>

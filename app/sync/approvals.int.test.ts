@@ -142,15 +142,14 @@ describe('when a retailer approves or rejects products', () => {
   it('names the product Shopify refused to publish, keeps it waiting with the reason, and approves the others', async () => {
     const [shirt, tote] = [await rowOf('Linen Shirt'), await rowOf('Canvas Tote')];
     deleteProduct(sim, p.retailerDomain, retailerProduct('Canvas Tote').id);
-    const toteAtRetailer = (await database.db.listing.findFirstOrThrow({ where: { sourceVariant: { sku: 'TOTE' } } })).partnerProductId;
-    const refusal = `Shopify ${p.retailerDomain} TandemProductActivate refused publishing product ${toteAtRetailer}: id: Product does not exist`;
+    const refusal = 'Shopify answered: Product does not exist.';
 
     const outcome = await decide('approve', [shirt.id, tote.id]);
 
     expect(outcome).toEqual({
       intent: 'approve',
       done: ['Linen Shirt'],
-      failed: [{ title: 'Canvas Tote', message: `"Canvas Tote": ${refusal}` }],
+      failed: [{ title: 'Canvas Tote', message: `"Canvas Tote" could not be published in your store. ${refusal}` }],
       message: '1 product approved and published, 1 could not be',
     });
     expect(await states()).toEqual({ 'SHIRT-S': 'APPROVED', 'SHIRT-M': 'APPROVED', TOTE: 'PENDING' });

@@ -4,6 +4,7 @@
 // (one row per supplier product, its variants inside), so a product is approved or rejected whole.
 import { z } from 'zod';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
+import { getConnector } from '../../connectors/index.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
 import { Prisma, type Db } from '../db.server.ts';
 import type { Listing, Partnership, Shop, SourceVariant } from '../generated/prisma/client.ts';
@@ -211,6 +212,15 @@ async function ownListings(db: Db, retailerShopId: string, listingIds: string[])
   });
 }
 
+/** A platform's refusal in the merchant's words: the connector's own, else what the platform answered. */
+function refusalWords(err: ConnectorError, platform: string): string {
+  if (err.options.merchantMessage) return err.options.merchantMessage;
+  const answers = (Array.isArray(err.details) ? err.details : [])
+    .map((d: unknown) => (d && typeof d === 'object' && 'message' in d ? String(d.message) : ''))
+    .filter(Boolean);
+  return answers.length ? `${platform} answered: ${answers.join('; ')}.` : err.message;
+}
+
 /**
  * Publishes each listed product at the retailer and marks its listings APPROVED. Listings of other
  * shops are ignored; ones already approved are left as they are; rejected ones and a product that
@@ -250,8 +260,9 @@ export async function approveListings(ctx: SyncContext, retailerShopId: string, 
         await writer.publishProduct(productId);
       } catch (err) {
         if (!(err instanceof ConnectorError) || !['invalid', 'not_found', 'conflict'].includes(err.code)) throw err;
-        for (const l of listings) result.failed.push({ listingId: l.id, message: `"${l.sourceVariant.productTitle}": ${err.merchantMessage}` });
-        await ctx.db.listing.updateMany({ where: { id: { in: listings.map((l) => l.id) } }, data: { lastError: err.merchantMessage } });
+        const reason = refusalWords(err, getConnector(target.platform).manifest.name);
+        for (const l of listings) result.failed.push({ listingId: l.id, message: `"${l.sourceVariant.productTitle}" could not be published in your store. ${reason}` });
+        await ctx.db.listing.updateMany({ where: { id: { in: listings.map((l) => l.id) } }, data: { lastError: reason } });
         continue;
       }
       const ids = listings.map((l) => l.id);
