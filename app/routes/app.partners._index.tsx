@@ -138,16 +138,13 @@ function PartnershipRow({ partnership: p }: { partnership: PartnershipListItem }
               {p.partner.domain} · {roleWords[p.myRole]} · {p.invitedByMe ? 'invited by you' : 'invited you'}
             </Text>
             {p.lastSync ? (
-              <InlineStack gap="100" blockAlign="center">
-                <Text as="span" tone="subdued">
-                  Last sync: {p.lastSync.title} {p.lastSync.state},
-                </Text>
+              <Text as="p" tone="subdued">
+                Last sync{' '}
                 <Tooltip content={p.lastSync.exact}>
-                  <Text as="span" tone="subdued">
-                    <span data-last-sync>{p.lastSync.ago}</span>
-                  </Text>
-                </Tooltip>
-              </InlineStack>
+                  <span data-last-sync>{p.lastSync.ago}</span>
+                </Tooltip>{' '}
+                · {p.lastSync.title}, {p.lastSync.state}
+              </Text>
             ) : p.status === 'ACTIVE' ? (
               <Text as="p" tone="subdued">
                 Not synced yet
