@@ -13,3 +13,15 @@ export function appQueues(): Queues {
 export function useQueues(queues: Queues) {
   holder.__tandemQueues = queues;
 }
+
+/**
+ * Closes the queues `appQueues()` opened and their Redis connection, so the next app in this
+ * process (the browser tests start one per suite) opens its own under its REDIS_PREFIX.
+ */
+export async function closeAppQueues() {
+  const queues = holder.__tandemQueues;
+  holder.__tandemQueues = undefined;
+  if (!queues) return;
+  await queues.close();
+  await queues.connection.quit();
+}

@@ -1,7 +1,8 @@
 // Home: every sync job with its last run (status, how long ago, the exact time in the shop's
-// time zone on hover, counts) and the alerts that need the merchant, each with its fix.
+// time zone on hover, counts), the alerts that need the merchant, each with its fix, and how many
+// supplier products wait for the retailer's approval.
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link as RemixLink, useLoaderData } from '@remix-run/react';
 import { Badge, Banner, BlockStack, Card, InlineStack, Layout, Page, Text, Tooltip } from '@shopify/polaris';
 import { database } from '../db.server.ts';
 import { authenticate } from '../shopify.server.ts';
@@ -10,7 +11,7 @@ import { loadDashboard, type JobStatus, type RunState } from '../sync/dashboard.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const dashboard = await loadDashboard(await database(), session.shop);
-  return { shopName: dashboard.shop.name ?? session.shop, domain: session.shop, jobs: dashboard.jobs, alerts: dashboard.alerts };
+  return { shopName: dashboard.shop.name ?? session.shop, domain: session.shop, jobs: dashboard.jobs, alerts: dashboard.alerts, awaitingApproval: dashboard.awaitingApproval };
 };
 
 const stateTone: Record<RunState, 'success' | 'critical' | 'warning' | 'attention' | 'info' | undefined> = {
@@ -26,7 +27,7 @@ const stateTone: Record<RunState, 'success' | 'critical' | 'warning' | 'attentio
 const alertTone = { CRITICAL: 'critical', WARNING: 'warning', INFO: 'info' } as const;
 
 export default function Home() {
-  const { shopName, domain, jobs, alerts } = useLoaderData<typeof loader>();
+  const { shopName, domain, jobs, alerts, awaitingApproval } = useLoaderData<typeof loader>();
   return (
     <Page title={shopName} subtitle={domain}>
       <Layout>
@@ -49,6 +50,18 @@ export default function Home() {
                 </Banner>
               ))}
             </BlockStack>
+          </Layout.Section>
+        ) : null}
+        {awaitingApproval > 0 ? (
+          <Layout.Section>
+            <Card>
+              <InlineStack align="space-between" blockAlign="center" gap="300">
+                <Text as="p" variant="headingSm">
+                  {awaitingApproval === 1 ? '1 product' : `${awaitingApproval} products`} waiting for approval
+                </Text>
+                <RemixLink to="/app/approvals">Review them</RemixLink>
+              </InlineStack>
+            </Card>
           </Layout.Section>
         ) : null}
         <Layout.Section>

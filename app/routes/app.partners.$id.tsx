@@ -4,9 +4,9 @@ import { useEffect, useState } from 'react';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { useFetcher, useLoaderData } from '@remix-run/react';
-import { useAppBridge } from '@shopify/app-bridge-react';
 import { Badge, Banner, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { z } from 'zod';
+import { useToast } from '../components/use-toast.ts';
 import { database } from '../db.server.ts';
 import { authenticate } from '../shopify.server.ts';
 import {
@@ -52,18 +52,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return data<ActionAnswer>({ ok: false, errors: {}, message: err.message }, partnershipErrorStatus(err));
   }
 };
-
-/** App Bridge's toast; outside the Shopify admin (no App Bridge script) it does nothing. */
-function useToast() {
-  let bridge: ReturnType<typeof useAppBridge> | undefined;
-  try {
-    bridge = useAppBridge();
-  } catch {
-    // No window.shopify: not embedded in the admin, so there is nowhere to show a toast.
-    bridge = undefined;
-  }
-  return (message: string) => bridge?.toast.show(message);
-}
 
 export default function PartnerSettings() {
   const p = useLoaderData<typeof loader>();

@@ -1,10 +1,11 @@
 // Partners: invite a shop (by domain or invite code, choosing my side), see every partnership
-// with roles and status, accept or decline invitations, end a partnership.
+// with roles, status and its last sync (how long ago, the exact time on hover), accept or decline
+// invitations, end a partnership.
 import { useEffect, useState } from 'react';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Link as RemixLink, useFetcher, useLoaderData } from '@remix-run/react';
-import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Select, Text, TextField, Tooltip } from '@shopify/polaris';
 import { z } from 'zod';
 import { database } from '../db.server.ts';
 import { authenticate } from '../shopify.server.ts';
@@ -16,6 +17,7 @@ import {
   invitePartner,
   listPartnerships,
   partnershipErrorStatus,
+  type PartnershipListItem,
   type PartnershipView,
 } from '../sync/partners.server.ts';
 
@@ -120,7 +122,7 @@ export default function Partners() {
   );
 }
 
-function PartnershipRow({ partnership: p }: { partnership: PartnershipView }) {
+function PartnershipRow({ partnership: p }: { partnership: PartnershipListItem }) {
   const act = useFetcher<ActionAnswer>();
   const submit = (intent: 'accept' | 'decline' | 'end') => act.submit({ intent, partnershipId: p.id }, { method: 'post' });
   const failed = act.data && !act.data.ok ? act.data.message : undefined;
@@ -135,6 +137,19 @@ function PartnershipRow({ partnership: p }: { partnership: PartnershipView }) {
             <Text as="p" tone="subdued">
               {p.partner.domain} · {roleWords[p.myRole]} · {p.invitedByMe ? 'invited by you' : 'invited you'}
             </Text>
+            {p.lastSync ? (
+              <Text as="p" tone="subdued">
+                Last sync{' '}
+                <Tooltip content={p.lastSync.exact}>
+                  <span data-last-sync>{p.lastSync.ago}</span>
+                </Tooltip>{' '}
+                · {p.lastSync.title}, {p.lastSync.state}
+              </Text>
+            ) : p.status === 'ACTIVE' ? (
+              <Text as="p" tone="subdued">
+                Not synced yet
+              </Text>
+            ) : null}
           </BlockStack>
           <InlineStack gap="200" blockAlign="center">
             <Badge tone={statusTone[p.status]}>{p.status.toLowerCase()}</Badge>

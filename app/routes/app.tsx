@@ -26,6 +26,7 @@ export default function App() {
         </Link>
         <Link to="/app/partners">Partners</Link>
         <Link to="/app/sync">Sync</Link>
+        <Link to="/app/approvals">Approvals</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/connectors">Connectors</Link>
       </NavMenu>

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../db.server.ts';
 import type { Shop } from '../generated/prisma/client.ts';
 import { openAlerts } from './alerts.server.ts';
+import { countProductsAwaitingApproval } from './approvals.server.ts';
 
 export const JOB_KINDS = [
   'catalog.sync',
@@ -71,6 +72,8 @@ export interface Dashboard {
   shop: { domain: string; name: string | null; timezone: string };
   jobs: JobStatus[];
   alerts: HomeAlert[];
+  /** Supplier products waiting for this shop's approval as a retailer. */
+  awaitingApproval: number;
 }
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
@@ -172,7 +175,8 @@ export async function loadDashboard(db: Db, shopDomain: string, now = new Date()
     return { ...JOBS[kind], lastRun: run ? lastRunView(run, shop.timezone, now) : null };
   });
   const alerts = (await openAlerts(db, shop.id)).map((a) => ({ id: a.id, severity: a.severity, title: a.title, message: a.message, fix: a.fix }));
-  return { shop: { domain: shop.domain, name: shop.name, timezone: shop.timezone }, jobs, alerts };
+  const awaitingApproval = await countProductsAwaitingApproval(db, shop.id);
+  return { shop: { domain: shop.domain, name: shop.name, timezone: shop.timezone }, jobs, alerts, awaitingApproval };
 }
 
 // ---------------------------------------------------------------------------------------------

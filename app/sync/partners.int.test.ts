@@ -116,6 +116,36 @@ describe('when a retailer invites a supplier by invite code', () => {
   });
 });
 
+describe('when partners have synced', () => {
+  const NOW = new Date('2026-11-23T13:05:00Z');
+
+  it('shows each partnership its latest sync: which, its state, how long ago and the exact time in the viewer’s zone', async () => {
+    const [d, e, f] = await Promise.all([
+      t.db.shop.create({ data: { domain: 'delta-supply.myshopify.com', name: 'Delta Supply', timezone: 'America/New_York' } }),
+      t.db.shop.create({ data: { domain: 'echo-retail.myshopify.com', name: 'Echo Retail', timezone: 'Europe/Berlin' } }),
+      t.db.shop.create({ data: { domain: 'fox-retail.myshopify.com', name: 'Fox Retail' } }),
+    ]);
+    const active = { invitedByShopId: d.id, status: 'ACTIVE' as const };
+    const de = await t.db.partnership.create({ data: { supplierShopId: d.id, retailerShopId: e.id, ...active } });
+    await t.db.partnership.create({ data: { supplierShopId: d.id, retailerShopId: f.id, ...active } });
+    const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+    await t.db.syncRun.createMany({
+      data: [
+        { shopId: d.id, partnershipId: de.id, kind: 'catalog.sync', trigger: 'schedule', status: 'SUCCEEDED', queuedAt: minutesAgo(181), startedAt: minutesAgo(180), finishedAt: minutesAgo(178) },
+        { shopId: d.id, partnershipId: de.id, kind: 'inventory.push', trigger: 'manual', status: 'PARTIAL', queuedAt: minutesAgo(13), startedAt: minutesAgo(13), finishedAt: minutesAgo(12) },
+      ],
+    });
+
+    const supplierSide = await listPartnerships(t.db, d.domain, NOW);
+    expect(supplierSide.partnerships.map((x) => [x.partner.domain, x.lastSync])).toEqual([
+      ['fox-retail.myshopify.com', null],
+      ['echo-retail.myshopify.com', { title: 'Inventory push', state: 'partial', ago: '12 minutes ago', exact: 'Nov 23, 2026, 7:53 AM EST' }],
+    ]);
+    const retailerSide = await listPartnerships(t.db, e.domain, NOW);
+    expect(retailerSide.partnerships.map((x) => x.lastSync)).toEqual([{ title: 'Inventory push', state: 'partial', ago: '12 minutes ago', exact: 'Nov 23, 2026, 1:53 PM GMT+1' }]);
+  });
+});
+
 describe('when the settings form is filled in wrongly', () => {
   it.each([
     [{ markupPercent: 'lots' }, 'markupPercent', 'Enter a number'],

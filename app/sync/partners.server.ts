@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../db.server.ts';
 import type { Partnership, Shop } from '../generated/prisma/client.ts';
 import { BillingTerms } from './billing.server.ts';
-import { shopByDomain } from './dashboard.server.ts';
+import { JOBS, exactTime, shopByDomain, timeAgo, type JobKind, type RunState } from './dashboard.server.ts';
 import { PricingRule, parsePricingRule } from './pricing.ts';
 
 export type PartnerRole = 'SUPPLIER' | 'RETAILER';
@@ -149,14 +149,43 @@ async function findPartnerShop(db: Db, partner: string): Promise<Shop | null> {
   return db.shop.findUnique({ where: { domain: normalizeDomain(partner) } });
 }
 
-export async function listPartnerships(db: Db, shopDomain: string): Promise<{ inviteCode: string; partnerships: PartnershipView[] }> {
+/** The partnership's latest sync run of any kind: which, its state, how long ago and exactly when. */
+export interface LastSync {
+  title: string;
+  state: RunState;
+  ago: string;
+  /** In the viewing shop's time zone, e.g. "Nov 23, 2026, 7:05 AM EST". */
+  exact: string;
+}
+
+export interface PartnershipListItem extends PartnershipView {
+  lastSync: LastSync | null;
+}
+
+async function lastSyncs(db: Db, partnershipIds: string[], timezone: string, now: Date): Promise<Map<string, LastSync>> {
+  const runs = await db.syncRun.findMany({
+    where: { partnershipId: { in: partnershipIds } },
+    orderBy: { queuedAt: 'desc' },
+    distinct: ['partnershipId'],
+  });
+  return new Map(
+    runs.map((run) => {
+      const at = run.finishedAt ?? run.startedAt ?? run.queuedAt;
+      const title = JOBS[run.kind as JobKind]?.title ?? run.kind;
+      return [run.partnershipId!, { title, state: run.status.toLowerCase() as RunState, ago: timeAgo(at, now), exact: exactTime(at, timezone) }];
+    }),
+  );
+}
+
+export async function listPartnerships(db: Db, shopDomain: string, now = new Date()): Promise<{ inviteCode: string; partnerships: PartnershipListItem[] }> {
   const me = await shopByDomain(db, shopDomain);
   const rows = await db.partnership.findMany({
     where: { OR: [{ supplierShopId: me.id }, { retailerShopId: me.id }] },
     include: { supplier: true, retailer: true },
     orderBy: { createdAt: 'desc' },
   });
-  return { inviteCode: me.inviteCode, partnerships: rows.map((p) => view(p, me)) };
+  const synced = await lastSyncs(db, rows.map((p) => p.id), me.timezone, now);
+  return { inviteCode: me.inviteCode, partnerships: rows.map((p) => ({ ...view(p, me), lastSync: synced.get(p.id) ?? null })) };
 }
 
 export async function getPartnership(db: Db, shopDomain: string, id: string): Promise<PartnershipView> {

@@ -36,6 +36,19 @@ const variantFields = gql`
   }
 `;
 
+// The product's featured image (one object, so it adds no connection to bulk exports); a video
+// or 3D model as featured media reads as no image.
+const featuredImage = gql`
+  fragment TandemFeaturedImage on Media {
+    ... on MediaImage {
+      image {
+        url
+        altText
+      }
+    }
+  }
+`;
+
 const productFields = gql`
   fragment TandemProductFields on Product {
     id
@@ -52,6 +65,9 @@ const productFields = gql`
     externalReference: metafield(namespace: "tandem", key: "external_reference") {
       value
     }
+    featuredMedia {
+      ...TandemFeaturedImage
+    }
     variants(first: ${PRODUCT_VARIANTS_FIRST}) {
       nodes {
         ...TandemVariantFields
@@ -63,6 +79,7 @@ const productFields = gql`
     }
   }
   ${variantFields}
+  ${featuredImage}
 `;
 
 const orderFields = gql`
@@ -455,6 +472,14 @@ export const BulkCatalog = gql`
           }
           externalReference: metafield(namespace: "tandem", key: "external_reference") {
             value
+          }
+          featuredMedia {
+            ... on MediaImage {
+              image {
+                url
+                altText
+              }
+            }
           }
           variants {
             edges {

@@ -50,7 +50,7 @@ export function toTandemProduct(p: Omit<ShopifyProduct, 'variants'>, variants: S
     vendor: p.vendor || null,
     productType: p.productType || null,
     tags: p.tags,
-    images: [],
+    images: p.featuredMedia?.image ? [{ url: p.featuredMedia.image.url, altText: p.featuredMedia.image.altText }] : [],
     options: p.options.map((o) => ({ name: o.name, values: o.values })),
     variants: variants.map((v) => toTandemVariant(v, owner)),
     externalReference: p.externalReference?.value ?? fromTag,

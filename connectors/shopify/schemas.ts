@@ -37,6 +37,11 @@ export const ShopifyProduct = z.object({
   updatedAt: z.string(),
   options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
   externalReference: z.object({ value: z.string() }).nullable().optional(),
+  // Media is an interface: a video or 3D model answers `{}`, an image still processing `image: null`.
+  featuredMedia: z
+    .object({ image: z.object({ url: z.string(), altText: z.string().nullable() }).nullable().optional() })
+    .nullable()
+    .optional(),
   variants: variantPage,
 });
 export type ShopifyProduct = z.infer<typeof ShopifyProduct>;

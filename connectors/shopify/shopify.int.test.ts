@@ -215,6 +215,29 @@ describe('Shopify connector against the simulator', () => {
     });
   });
 
+  describe('when a product has images', () => {
+    const photos = [
+      { url: 'https://cdn.shopify.com/s/files/1/0001/files/tote-front.png', altText: 'Tote, front' },
+      { url: 'https://cdn.shopify.com/s/files/1/0001/files/tote-back.png', altText: null },
+    ];
+
+    it('reads its featured image, page by page and in a bulk export alike', async () => {
+      sim.seedProducts(SHOP, [{ title: 'Canvas Tote', images: photos, variants: [{ sku: 'TOTE' }] }, { title: 'Plain Mug', variants: [{ sku: 'MUG' }] }]);
+      const connector = requireCapability(connect(sim, { accessToken: token }), 'products.read');
+
+      const paged = (await connector.listChangedProducts({})).items;
+      const exported = [];
+      for await (const product of connector.readFullCatalog!()) exported.push(product);
+
+      const expected = [
+        ['Canvas Tote', [{ url: 'https://cdn.shopify.com/s/files/1/0001/files/tote-front.png', altText: 'Tote, front' }]],
+        ['Plain Mug', []],
+      ];
+      expect(paged.map((p) => [p.title, p.images])).toEqual(expected);
+      expect(exported.map((p) => [p.title, p.images])).toEqual(expected);
+    });
+  });
+
   describe('when Shopify answers 503 once', () => {
     beforeEach(() => sim.faults.clear());
 

@@ -108,6 +108,8 @@ export interface NewProduct {
   descriptionHtml?: string;
   tags?: string[];
   options?: { name: string; values: string[] }[];
+  /** Image URLs as Shopify's CDN serves them; the first becomes the featured media. */
+  images?: { url: string; altText?: string | null }[];
 }
 
 export function createProduct(sim: Sim, shop: ShopRecord, input: NewProduct): ProductRecord {
@@ -127,6 +129,7 @@ export function createProduct(sim: Sim, shop: ShopRecord, input: NewProduct): Pr
     variantIds: [],
     publicationIds: [],
     options: input.options ?? [{ name: 'Title', values: ['Default Title'] }],
+    media: (input.images ?? []).map((i) => ({ id: nextId(sim.state), url: i.url, altText: i.altText ?? null })),
   };
   shop.products.set(product.id, product);
   shop.handles.set(product.handle, product.id);

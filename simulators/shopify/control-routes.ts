@@ -51,6 +51,7 @@ const SeedProductBody = z.object({
   productType: z.string().optional(),
   descriptionHtml: z.string().optional(),
   tags: z.array(z.string()).optional(),
+  images: z.array(z.object({ url: z.string().url(), altText: z.string().nullable().optional() })).optional(),
   variants: z.array(SeedVariant).optional(),
 });
 

@@ -83,6 +83,14 @@ export interface ProductRecord {
   /** Publication ids the product is published on. */
   publicationIds: number[];
   options: { name: string; values: string[] }[];
+  /** Product media, images only; the first is the featured one. */
+  media: MediaImageRecord[];
+}
+
+export interface MediaImageRecord {
+  id: number;
+  url: string;
+  altText: string | null;
 }
 
 export interface VariantRecord {

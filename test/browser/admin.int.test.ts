@@ -1,12 +1,19 @@
-// The embedded admin in a real browser (Debian chromium): a supplier and a retailer connect, the
-// supplier turns on force overwrite, runs a Partial catalog sync and watches it reach 100%, and a
-// failed order's reason shows on Activity. The catalog.sync handler here is a stand-in that
-// reports progress in steps (the engine's handler needs real catalogs; this test is about the
-// screens), run by the real BullMQ worker on a fresh Redis prefix.
+// The embedded admin in a real browser (Debian chromium). First: a supplier and a retailer
+// connect, the supplier turns on force overwrite, runs a Partial catalog sync and watches it reach
+// 100% (a stand-in catalog.sync handler reporting progress in steps), and a failed order's reason
+// shows on Activity. Then, end to end with the engine's own catalog.sync handler: the retailer
+// approves and rejects the drafts the sync made in its Shopify store. Each part has its own app,
+// simulator and worker on a fresh Redis prefix; they run one after the other (one Vite server at
+// a time shares the dependency cache safely).
 import { Redis } from 'ioredis';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Budgets } from '../../app/jobs/budget.server.ts';
+import { engineHandlers } from '../../app/jobs/handlers.server.ts';
 import { startWorkers, type RunningWorkers } from '../../app/jobs/worker.server.ts';
+import { exactTime } from '../../app/sync/dashboard.server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { createPartners, deleteProduct, type Partners } from '../support/partners.ts';
 import { deletePrefix, uniquePrefix, TEST_REDIS_URL } from '../support/redis.ts';
 import { CHROMIUM, chromiumMissing, startHarness, type Harness } from './harness.ts';
 
@@ -161,5 +168,166 @@ describe.skipIf(chromiumMissing)('when merchants use the embedded admin in a bro
     await supplier.locator('[data-connector="woocommerce"]').getByRole('link', { name: 'Connect' }).click();
     await supplier.getByLabel('Store address').waitFor();
     await h.screenshot(supplier, 'connector-woocommerce');
+  }, 120_000);
+});
+
+const WREN = { domain: 'wren-wholesale.myshopify.com', name: 'Wren Wholesale', timezone: 'America/Chicago' };
+const YARROW = { domain: 'yarrow-store.myshopify.com', name: 'Yarrow Store', timezone: 'Europe/Paris' };
+const photo = (file: string, altText: string) => ({ url: `https://cdn.shopify.com/s/files/1/0042/files/${file}`, altText });
+const sizes = (skus: Array<[string, string, string]>) => ({
+  options: [{ name: 'Size', values: skus.map(([, size]) => size) }],
+  variants: skus.map(([sku, size, price]) => ({ sku, price, available: 8, title: size, selectedOptions: [{ name: 'Size', value: size }] })),
+});
+
+/** Chooses a product's row the way a merchant does, by clicking it. */
+async function choose(page: Page, title: string) {
+  await page.getByRole('row', { name: new RegExp(title) }).getByText(title, { exact: true }).click();
+  expect(await page.getByRole('checkbox', { name: `Select ${title}` }).isChecked()).toBe(true);
+}
+
+const toasts = (page: Page) => page.evaluate(() => (window as unknown as { __toasts: string[] }).__toasts);
+const waitForToast = (page: Page, message: string) => page.waitForFunction((m) => (window as unknown as { __toasts: string[] }).__toasts.includes(m), message);
+
+/** Hovers the relative time and returns the tooltip Polaris shows for it. */
+async function hoverTime(page: Page, time: Locator): Promise<string> {
+  await time.hover();
+  const tooltip = page.getByRole('tooltip');
+  await tooltip.waitFor();
+  const text = (await tooltip.textContent()) ?? '';
+  await page.mouse.move(0, 0);
+  await tooltip.waitFor({ state: 'detached' });
+  return text;
+}
+
+describe.skipIf(chromiumMissing)('when a retailer reviews a supplier’s new products in the browser', () => {
+  const prefix = uniquePrefix('browser-approvals');
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  let t: TestDatabase;
+  let h: Harness;
+  let workers: RunningWorkers;
+  let p: Partners;
+  const atRetailer = (title: string) => h.shopify.products(YARROW.domain).find((x) => x.title === title)!;
+  const onlineStore = () => h.shopify.shopSummary(h.shopify.shop(YARROW.domain)).publications.find((x) => x.name === 'Online Store')!.id;
+
+  beforeAll(async () => {
+    t = await createTestDatabase('browser_approvals');
+    h = await startHarness({ db: t.db, shops: [WREN, YARROW], redisPrefix: prefix });
+    // Both stores connected to Tandem and partnered (the Partners screens are tested above).
+    p = await createPartners(t.db, h.shopify, { supplierDomain: WREN.domain, retailerDomain: YARROW.domain, pricingRule: { markupPercent: 100, rounding: 'x.99' } });
+    h.shopify.seedProducts(WREN.domain, [
+      { title: 'Linen Shirt', images: [photo('linen-shirt.png', 'Linen shirt, folded')], ...sizes([['SHIRT-S', 'S', '20.00'], ['SHIRT-M', 'M', '22.00']]) },
+      { title: 'Canvas Tote', images: [photo('canvas-tote.png', 'Canvas tote bag')], ...sizes([['TOTE', 'One size', '7.50']]) },
+      { title: 'Enamel Mug', images: [photo('enamel-mug.png', 'White enamel mug')], ...sizes([['MUG', 'One size', '6.50']]) },
+    ]);
+    workers = startWorkers({
+      db: t.db,
+      redis: { connection: redis, prefix },
+      queues: ['catalog.sync'],
+      perShopConcurrency: 0,
+      handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }) }),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await workers?.close();
+    await h?.close();
+    await t?.drop();
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('runs the supplier’s Full catalog sync from the Sync screen, creating unpublished drafts at the retailer', async () => {
+    const supplier = await h.open(WREN.domain, '/app/sync');
+    await supplier.getByText('Full: every product, from the beginning').click();
+    expect(await supplier.getByLabel('Full: every product, from the beginning').isChecked()).toBe(true);
+    await supplier.getByRole('button', { name: 'Run sync' }).click();
+    await supplier.getByText('Sync finished').waitFor({ timeout: 60_000 });
+    await supplier.getByText(/4 created/).waitFor();
+
+    expect(h.shopify.products(YARROW.domain).map((x) => [x.title, x.status, x.publishedOn]).sort()).toEqual([
+      ['Canvas Tote', 'DRAFT', []],
+      ['Enamel Mug', 'DRAFT', []],
+      ['Linen Shirt', 'DRAFT', []],
+    ]);
+    const run = await t.db.syncRun.findFirstOrThrow({ where: { kind: 'catalog.sync' } });
+    expect(run).toMatchObject({ mode: 'FULL', status: 'SUCCEEDED', partnershipId: p.partnershipId });
+
+    // Sync: the job's last run, with its exact time in the supplier's zone on hover.
+    const lastRun = supplier.getByText('Last run:').locator('..');
+    await lastRun.getByText('succeeded').waitFor();
+    expect(await hoverTime(supplier, lastRun.getByText('just now'))).toBe(exactTime(run.finishedAt!, WREN.timezone));
+  }, 120_000);
+
+  it('shows the retailer how many products wait on Home, and each on Approvals with image, price and margin', async () => {
+    const retailer = await h.open(YARROW.domain);
+    await retailer.getByText('3 products waiting for approval').waitFor();
+    await h.screenshot(retailer, 'home-approvals-waiting');
+    await retailer.getByRole('link', { name: 'Review them' }).click();
+    await retailer.waitForURL(/\/app\/approvals/);
+
+    const shirt = retailer.getByRole('row', { name: /Linen Shirt/ });
+    await shirt.waitFor();
+    for (const text of ['Wren Wholesale', '2: S, M', '20.00–22.00', '40.99–44.99', '20.99–22.99 (51.1–51.2%)', 'Draft in your store']) await shirt.getByText(text, { exact: true }).waitFor();
+    const tote = retailer.getByRole('row', { name: /Canvas Tote/ });
+    for (const text of ['One size', '7.50', '15.99', '8.49 (53.1%)']) await tote.getByText(text, { exact: true }).waitFor();
+    const image = shirt.getByRole('img', { name: 'Linen shirt, folded' });
+    expect(await image.getAttribute('src')).toBe('https://cdn.shopify.com/s/files/1/0042/files/linen-shirt.png');
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(200);
+    await h.screenshot(retailer, 'approvals');
+  }, 120_000);
+
+  it('approves one product and rejects another: the first is published in the retailer’s Shopify, the second stays a draft', async () => {
+    const retailer = await h.open(YARROW.domain, '/app/approvals');
+    const shirt = retailer.getByRole('row', { name: /Linen Shirt/ });
+    await choose(retailer, 'Linen Shirt');
+    await retailer.getByRole('button', { name: 'Approve' }).click();
+    await waitForToast(retailer, '1 product approved and published');
+    await shirt.waitFor({ state: 'detached' });
+
+    const tote = retailer.getByRole('row', { name: /Canvas Tote/ });
+    await choose(retailer, 'Canvas Tote');
+    await retailer.getByRole('button', { name: 'Reject' }).click();
+    await waitForToast(retailer, '1 product rejected');
+    await tote.waitFor({ state: 'detached' });
+    expect(await toasts(retailer)).toEqual(['1 product approved and published', '1 product rejected']);
+
+    expect(atRetailer('Linen Shirt')).toMatchObject({ status: 'ACTIVE', publishedOn: [onlineStore()] });
+    expect(atRetailer('Canvas Tote')).toMatchObject({ status: 'DRAFT', publishedOn: [] });
+    const states = await t.db.listing.findMany({ include: { sourceVariant: true }, orderBy: { sourceVariantId: 'asc' } });
+    expect(Object.fromEntries(states.map((l) => [l.sourceVariant.sku, l.approval]))).toEqual({ 'SHIRT-S': 'APPROVED', 'SHIRT-M': 'APPROVED', TOTE: 'REJECTED', MUG: 'PENDING' });
+  }, 120_000);
+
+  it('names the product the retailer’s store refused to publish and keeps it waiting with the reason', async () => {
+    // The retailer deleted the draft in Shopify before approving it.
+    deleteProduct(h.shopify, YARROW.domain, atRetailer('Enamel Mug').id);
+    const refusal = 'Shopify answered: Product does not exist.';
+
+    const retailer = await h.open(YARROW.domain, '/app/approvals');
+    const mug = retailer.getByRole('row', { name: /Enamel Mug/ });
+    await choose(retailer, 'Enamel Mug');
+    await retailer.getByRole('button', { name: 'Approve' }).click();
+    await waitForToast(retailer, 'The product could not be approved');
+
+    await retailer.getByText('1 product was not approved').waitFor();
+    await retailer.getByText(`"Enamel Mug" could not be published in your store. ${refusal}`, { exact: true }).waitFor();
+    await mug.getByText('Not published').waitFor();
+    await mug.getByText(refusal, { exact: true }).waitFor();
+    await h.screenshot(retailer, 'approvals-refused');
+    expect((await t.db.listing.findFirstOrThrow({ where: { sourceVariant: { sku: 'MUG' } } })).approval).toBe('PENDING');
+  }, 120_000);
+
+  it('shows the last sync of each partnership on Partners, with the exact time in the retailer’s zone on hover', async () => {
+    const retailer = await h.open(YARROW.domain, '/app/partners');
+    const row = retailer.locator(`[data-partnership="${WREN.domain}"]`);
+    await row.getByText('Last sync just now · Catalog sync, succeeded').waitFor();
+    const run = await t.db.syncRun.findFirstOrThrow({ where: { kind: 'catalog.sync' } });
+    expect(await hoverTime(retailer, row.locator('[data-last-sync]'))).toBe(exactTime(run.finishedAt!, YARROW.timezone));
+    await h.screenshot(retailer, 'partners-last-sync');
+  }, 120_000);
+
+  it('tells a shop with nothing waiting so', async () => {
+    const supplier = await h.open(WREN.domain, '/app/approvals');
+    await supplier.getByText('Nothing waits for your approval').waitFor();
+    await h.screenshot(supplier, 'approvals-empty');
   }, 120_000);
 });

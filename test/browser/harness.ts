@@ -3,7 +3,8 @@
 // by playwright-core. App Bridge 4 only loads from Shopify's CDN, so the page gets a stand-in:
 // the CDN request is answered with a small script defining `window.shopify` (idToken() fetches a
 // token the simulator signs, through /__harness/id-token), recording toasts in `window.__toasts`,
-// and adding `Authorization: Bearer <token>` to the app's own fetches as App Bridge does.
+// and adding `Authorization: Bearer <token>` to the app's own fetches as App Bridge does. Product
+// photos on Shopify's CDN (`https://cdn.shopify.com/s/files/…`) are answered with a drawn tile.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { ViteDevServer } from 'vite';
 import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { useDatabase, type Db } from '../../app/db.server.ts';
+import { closeAppQueues } from '../../app/jobs/app-queues.server.ts';
 import { env, resetEnvCache } from '../../app/env.server.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -67,6 +69,12 @@ function appBridgeStandIn(apiKey: string): string {
 })();`;
 }
 
+/** Stands in for a product photo on Shopify's CDN (`/s/files/…`): a tile naming the file. */
+function productPhoto(name: string): string {
+  const label = name.replace(/[^\w.-]/g, '');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#c9d8c5"/><text x="100" y="105" font-size="16" text-anchor="middle" fill="#2f4a2a">${label}</text></svg>`;
+}
+
 export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPrefix: string }): Promise<Harness> {
   const shopify = await startShopifySimulator({
     latencyMs: 0,
@@ -88,7 +96,12 @@ export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPr
   resetEnvCache();
 
   const { createServer } = await import('vite');
-  const vite: ViteDevServer = await createServer({ server: { middlewareMode: true, hmr: false }, logLevel: 'error' });
+  // No WebSocket: pages need no HMR, and a page must never reach another test process's server
+  // on Vite's shared default port (24678).
+  const vite: ViteDevServer = await createServer({ server: { middlewareMode: true, hmr: false, ws: false }, logLevel: 'error' });
+  // Compile the server build now (every route and its server modules), within beforeAll's time,
+  // not during the first page load.
+  await vite.ssrLoadModule('virtual:remix/server-build');
   app.use(vite.middlewares);
   app.all(
     '*',
@@ -107,11 +120,12 @@ export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPr
       // shopify-app-remix answers bots (isbot: "HeadlessChrome") with 410, so look like a desktop Chrome.
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
       contexts.push(context);
-      await context.route('https://cdn.shopify.com/**', (route) =>
-        route.request().url().includes('app-bridge')
-          ? route.fulfill({ contentType: 'application/javascript', body: appBridgeStandIn(env().SHOPIFY_API_KEY) })
-          : route.fulfill({ status: 404, body: '' }),
-      );
+      await context.route('https://cdn.shopify.com/**', (route) => {
+        const url = new URL(route.request().url());
+        if (url.pathname.includes('app-bridge')) return route.fulfill({ contentType: 'application/javascript', body: appBridgeStandIn(env().SHOPIFY_API_KEY) });
+        if (url.pathname.startsWith('/s/files/')) return route.fulfill({ contentType: 'image/svg+xml', body: productPhoto(url.pathname.split('/').pop() ?? '') });
+        return route.fulfill({ status: 404, body: '' });
+      });
       const page = await context.newPage();
       const host = Buffer.from(`${shop}/admin`).toString('base64url');
       const sep = path.includes('?') ? '&' : '?';
@@ -126,6 +140,7 @@ export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPr
       await browser.close();
       await vite.close();
       await new Promise((resolve) => server.close(resolve));
+      await closeAppQueues();
       await shopify.close();
       for (const key of ['SHOPIFY_ADMIN_ORIGIN', 'SHOPIFY_APP_URL', 'REDIS_PREFIX']) delete process.env[key];
       resetEnvCache();

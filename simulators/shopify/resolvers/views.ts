@@ -14,6 +14,7 @@ import {
   type InventoryLevelRecord,
   type LineItemRecord,
   type LocationRecord,
+  type MediaImageRecord,
   type MetafieldRecord,
   type OrderRecord,
   type ProductRecord,
@@ -236,6 +237,25 @@ export function productVariants(ctx: GqlContext, p: ProductRecord): VariantRecor
   return p.variantIds.map((id) => ctx.shop.variants.get(id)).filter((v): v is VariantRecord => Boolean(v));
 }
 
+/** A product image as the Media interface's MediaImage (images are the only media kept). */
+export function mediaImageView(p: ProductRecord, m: MediaImageRecord) {
+  return {
+    __typename: 'MediaImage',
+    id: gid('MediaImage', m.id),
+    alt: m.altText,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    mediaContentType: 'IMAGE',
+    status: 'READY',
+    fileStatus: 'READY',
+    fileErrors: [],
+    mediaErrors: [],
+    mediaWarnings: [],
+    mimeType: null,
+    image: { __typename: 'Image', id: gid('ImageSource', m.id), url: () => m.url, src: m.url, originalSrc: m.url, altText: m.altText, width: null, height: null, thumbhash: null },
+  };
+}
+
 export function productView(ctx: GqlContext, p: ProductRecord) {
   const variants = () => productVariants(ctx, p);
   const prices = () => variants().map((v) => Number(v.price));
@@ -281,6 +301,9 @@ export function productView(ctx: GqlContext, p: ProductRecord) {
       })),
     variants: (args: Args) => connection(ctx, variants(), args, (v) => variantView(ctx, v)),
     variantsCount: () => count(variants().length),
+    featuredMedia: () => (p.media[0] ? mediaImageView(p, p.media[0]) : null),
+    media: (args: Args) => connection(ctx, p.media, args, (m) => mediaImageView(p, m)),
+    mediaCount: () => count(p.media.length),
     publishedOnPublication: (args: Args) => p.publicationIds.includes(parseGid(args.publicationId)?.id ?? -1),
     publishedOnCurrentPublication: () => p.publicationIds.length > 0,
     resourcePublicationsCount: () => count(p.publicationIds.length),
