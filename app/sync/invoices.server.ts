@@ -58,9 +58,14 @@ export function retryDelayMs(failed: number): number {
   return INVOICE_FIRST_RETRY_MS * 2 ** (failed - 1);
 }
 
-/** Stable per invoice: raised at the supplier, cleared when the invoice is posted. */
+/** Stable per invoice: raised at the supplier while Tandem retries, cleared when the invoice is posted or given up. */
 export function invoiceFailedKey(invoiceId: string): string {
   return `invoice-failed_${invoiceId}`;
+}
+
+/** The CRITICAL alert once Tandem stops trying: a new alert, so it is emailed even after the warnings were. */
+export function invoiceGaveUpKey(invoiceId: string): string {
+  return `invoice-gave-up_${invoiceId}`;
 }
 
 export function invoiceIdempotencyKey(orderLinkId: string, connectionId: string): string {
@@ -180,7 +185,7 @@ async function recordPosted(ctx: SyncContext, row: Loaded, platform: string, con
   ];
   if (createdItemCodes.length) messages.push(`Created item${createdItemCodes.length === 1 ? '' : 's'} ${createdItemCodes.join(', ')} in ${platform} for it: ${platform} needs an item for each SKU invoiced.`);
   for (const message of messages) await ctx.db.orderEvent.create({ data: { orderLinkId: row.orderLinkId, state: row.orderLink.state, message, at: ctx.now() } });
-  await resolveAlert(ctx.db, row.orderLink.partnership.supplierShopId, invoiceFailedKey(row.id), ctx.now());
+  for (const key of [invoiceFailedKey(row.id), invoiceGaveUpKey(row.id)]) await resolveAlert(ctx.db, row.orderLink.partnership.supplierShopId, key, ctx.now());
   return { outcome: result.found ? 'found' : 'posted', invoice, customerCreated: result.customerCreated, createdItemCodes };
 }
 
@@ -207,9 +212,10 @@ async function recordFailure(ctx: SyncContext, row: Loaded, platform: string, at
     ? `${fix} Then enter the invoice in ${platform} by hand with the reference "${reference}": Tandem has stopped trying.`
     : `${fix} Tandem tries again at ${nextAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
   await ctx.db.orderEvent.create({ data: { orderLinkId: row.orderLinkId, state: row.orderLink.state, message: `${message} ${alertFix}`, at: now } });
+  if (gaveUp) await resolveAlert(ctx.db, partnership.supplierShopId, invoiceFailedKey(row.id), now);
   await raiseAndEmailAlert(ctx.db, ctx.mailer, {
     shopId: partnership.supplierShopId,
-    key: invoiceFailedKey(row.id),
+    key: gaveUp ? invoiceGaveUpKey(row.id) : invoiceFailedKey(row.id),
     severity: gaveUp ? 'CRITICAL' : 'WARNING',
     title: gaveUp ? `Invoice for order ${orderName} was not posted to ${platform}` : `Invoice for order ${orderName} not posted to ${platform} yet`,
     message,
