@@ -107,7 +107,7 @@ describe.each(Object.keys(sources))('when the supplier sells on %s', (platform) 
     source = await sources[platform]();
     const supplier = await t.db.shop.create({ data: { domain: `supplier-${platform}.myshopify.com`, role: 'SUPPLIER' } });
     const sourceConnection = await t.db.connection.create({
-      data: { shopId: supplier.id, platform: source.platform, externalAccount: source.externalAccount, credentials: sealCredentials(source.credentials), config: source.config as object, purposes: ['catalog-source'] },
+      data: { shopId: supplier.id, platform: source.platform, externalAccount: source.externalAccount, credentials: sealCredentials(source.credentials), config: source.config as object, purposes: ['catalog_source'] },
     });
     shopify.createShop({ domain: retailerDomain });
     const retailer = await t.db.shop.create({ data: { domain: retailerDomain, role: 'RETAILER' } });

@@ -1,6 +1,6 @@
 // Putting work on the queues: manual runs from the admin (DESIGN: catalog.sync and
-// inventory.push) and event jobs from webhooks (oversell, invoices.post). billing.daily has no
-// way in here on purpose: it runs once a day from its schedule, never by hand.
+// inventory.push) and event jobs from webhooks (oversell and orders.pull on orders/create).
+// billing.daily has no way in here on purpose: it runs once a day from its schedule, never by hand.
 import type { JobsOptions } from 'bullmq';
 import type { Db } from '../db.server.ts';
 import { jobDefinitions, type JobInputs, type JobPayloads } from './definitions.server.ts';
@@ -57,7 +57,7 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
   return { jobId, syncRunId };
 }
 
-/** A webhook's job (oversell on orders/create, invoices.post on order): id from the work. */
+/** A webhook's job (oversell and orders.pull on orders/create): id from the work. */
 export async function enqueue<Q extends EventQueue>(queues: Queues, queue: Q, input: JobInputs[Q], options: JobsOptions = {}) {
   if ((queue as QueueName) === 'billing.daily') throw new Error('billing.daily runs from its daily schedule only');
   return addJob(queues, queue, input, options);

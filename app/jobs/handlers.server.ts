@@ -1,6 +1,6 @@
 // The engine's entry point for every job: each queue of DESIGN.md's table mapped to the app/sync
 // function that does the work, with a SyncContext whose connectors spend from the shared Redis
-// budgets. invoices.post has no engine function yet, so its jobs fail with capability_missing.
+// budgets and whose alerts are emailed when SMTP is configured.
 import type { Stripe } from 'stripe';
 import { getConnector } from '../../connectors/index.ts';
 import type { Connection } from '../generated/prisma/client.ts';
@@ -14,7 +14,8 @@ import { sweepOldest } from '../sync/sweep.server.ts';
 import { pullRetailerOrders } from '../sync/orders.server.ts';
 import { pushFulfillments } from '../sync/fulfillments.server.ts';
 import { billPartnershipsForDay } from '../sync/billing.server.ts';
-import { alertMailerFromEnv } from '../sync/alert-email.server.ts';
+import { postDueInvoices, postInvoice } from '../sync/invoices.server.ts';
+import { alertMailerFromEnv, type AlertMailer } from '../sync/alert-email.server.ts';
 import type { StockLock } from '../sync/stock-context.server.ts';
 import type { Budgets } from './budget.server.ts';
 import type { JobHandlers } from './definitions.server.ts';
@@ -28,6 +29,8 @@ export interface HandlerDeps {
   stripeFor?: (secretKey: string) => Stripe;
   /** Extra context options (e.g. a fetch for simulators). */
   context?: Omit<SyncContextOptions, 'budgetFor' | 'progress' | 'signal'>;
+  /** Alert emails; default: SMTP_URL's mailer, none when it is unset. */
+  mailer?: AlertMailer;
 }
 
 export function engineHandlers(deps: HandlerDeps): JobHandlers {
@@ -35,8 +38,9 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
     const { manifest } = getConnector(connection.platform);
     return deps.budgets.forConnection(connection.id, manifest.rateLimit, manifest.id);
   };
+  const mailer = deps.mailer ?? alertMailerFromEnv();
   const contextOf = (job: JobContext) => ({
-    ...createSyncContext(job.db, { ...deps.context, budgetFor, signal: job.signal, progress: (done, total, phase) => job.progress(done, total, phase) }),
+    ...createSyncContext(job.db, { mailer, ...deps.context, budgetFor, signal: job.signal, progress: (done, total, phase) => job.progress(done, total, phase) }),
     lock: deps.stockLock,
   });
 
@@ -99,9 +103,16 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
       const r = await pushFulfillments(contextOf(job), p.partnershipId);
       return { counts: numeric(r) };
     },
+    'invoices.post': async (p, job) => {
+      if ('invoiceId' in p) {
+        const r = await postInvoice(contextOf(job), p.invoiceId);
+        return { counts: { [r.outcome]: 1 } };
+      }
+      return { counts: numeric(await postDueInvoices(contextOf(job))) };
+    },
     'billing.daily': async (_p, job) => {
       // Each supplier is billed for its previous local day as of when the run was due.
-      const r = await billPartnershipsForDay({ db: job.db, stripeFor: deps.stripeFor, mailer: alertMailerFromEnv() }, { now: new Date(job.job.dueAt) });
+      const r = await billPartnershipsForDay({ db: job.db, stripeFor: deps.stripeFor, mailer }, { now: new Date(job.job.dueAt) });
       return { counts: r.counts, errors: r.errors };
     },
   };

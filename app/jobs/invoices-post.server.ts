@@ -1,20 +1,24 @@
-// invoices.post (on order): posts the invoice to the accounting system; retries every few hours
-// and gives up after a bound, then alerts (the Invoice row keeps the attempts for Activity).
+// invoices.post (every 15 minutes, and for one invoice on demand): posts invoices to the supplier's
+// accounting system. The Invoice row holds the schedule: the engine retries a failed post every
+// few hours with backoff (2 h, 4 h, 8 h…) and gives up after a bound, alerting the merchant; this
+// job only picks up the rows that are due. BullMQ's own retries cover the job failing outright
+// (the database unreachable), not a refused invoice.
 import { z } from 'zod';
 import { Id, defineJob, jobIdOf, retrying } from './job-definition.server.ts';
 
-export const InvoicesPostPayload = z.object({
-  shopId: Id,
-  invoiceId: Id,
-});
+/** One invoice (`{ shopId, invoiceId }`), or every due invoice (`{}`: the schedule). */
+export const InvoicesPostPayload = z.union([z.object({ shopId: Id, invoiceId: Id }).strict(), z.object({}).strict()]);
+export type InvoicesPostPayload = z.infer<typeof InvoicesPostPayload>;
+
+export const INVOICES_POST_PATTERN = '0 */15 * * * *';
 
 export const invoicesPost = defineJob({
   queue: 'invoices.post',
   title: 'Invoice posting',
   payload: InvoicesPostPayload,
-  // 30 min, 1 h, 2 h, 4 h, 8 h (± jitter): about 15 hours before giving up.
-  options: retrying(6, 30 * 60_000),
-  jobId: (p) => jobIdOf('invoices-post', p.invoiceId),
-  shopId: (p) => p.shopId,
-  subject: (p) => p.invoiceId,
+  options: retrying(3, 60_000),
+  jobId: (p) => ('invoiceId' in p ? jobIdOf('invoices-post', p.invoiceId) : jobIdOf('invoices-post', 'due')),
+  // The scheduled run spans every shop: each invoice's own alert goes to its supplier.
+  shopId: (p) => ('shopId' in p ? p.shopId : undefined),
+  subject: (p) => ('invoiceId' in p ? p.invoiceId : 'due'),
 });

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts'
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
 import { enqueue, requestManualRun } from './enqueue.server.ts';
 import { openQueues, type Queues } from './queues.server.ts';
-import { removeSchedulesForShop, schedulerId, syncBillingSchedule, syncSchedulesForShop } from './schedules.server.ts';
+import { removeSchedulesForShop, schedulerId, syncAllSchedules, syncBillingSchedule, syncSchedulesForShop } from './schedules.server.ts';
 import { startWorkers } from './worker.server.ts';
 
 let tdb: TestDatabase;
@@ -138,5 +138,16 @@ describe('when billing is scheduled', () => {
     expect(await queues.get('billing.daily').getJobScheduler('billing-daily')).toMatchObject({ pattern: '0 15 0 * * *', tz: 'UTC' });
     await expect(requestManualRun(tdb.db, queues, { queue: 'billing.daily' as 'catalog.sync', shopId: 's', partnershipId: 'p' })).rejects.toThrow('billing.daily cannot be run by hand');
     await expect(enqueue(queues, 'billing.daily' as 'oversell', { shopId: 's', orderId: 'o', shopDomain: 's.myshopify.com', lines: [] })).rejects.toThrow('billing.daily runs from its daily schedule only');
+  });
+});
+
+describe('when invoice posting is scheduled', () => {
+  it('picks up due invoices every 15 minutes, once however often the schedules are synced', async () => {
+    await syncAllSchedules(tdb.db, queues);
+    await syncAllSchedules(tdb.db, queues);
+
+    const schedulers = await queues.get('invoices.post').getJobSchedulers();
+    expect(schedulers).toEqual([expect.objectContaining({ key: 'invoices-post', name: 'invoices.post', pattern: '0 */15 * * * *', tz: 'UTC' })]);
+    expect((schedulers[0]!.next ?? 0) % (15 * 60_000)).toBe(0);
   });
 });

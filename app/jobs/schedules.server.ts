@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db.server.ts';
 import { jobDefinitions, type JobInputs } from './definitions.server.ts';
+import { INVOICES_POST_PATTERN } from './invoices-post.server.ts';
 import { SCHEDULED_PRIORITY } from './enqueue.server.ts';
 import type { JobDefinition } from './job-definition.server.ts';
 import type { QueueName, Queues } from './queues.server.ts';
@@ -104,9 +105,15 @@ export async function syncBillingSchedule(queues: Queues, options: ScheduleOptio
   await upsert(queues, 'billing.daily', 'billing-daily', { pattern: '0 15 0 * * *', tz: 'UTC' }, {}, options);
 }
 
-/** At worker start: every installed shop's schedules and billing. */
+/** Invoices that are due (new ones, and retries whose wait is over) are posted every 15 minutes. */
+export async function syncInvoiceSchedule(queues: Queues, options: ScheduleOptions = {}) {
+  await upsert(queues, 'invoices.post', 'invoices-post', { pattern: INVOICES_POST_PATTERN, tz: 'UTC' }, {}, options);
+}
+
+/** At worker start: every installed shop's schedules, billing and invoice posting. */
 export async function syncAllSchedules(db: Db, queues: Queues) {
   const shops = await db.shop.findMany({ select: { id: true } });
   for (const shop of shops) await syncSchedulesForShop(db, queues, shop);
   await syncBillingSchedule(queues);
+  await syncInvoiceSchedule(queues);
 }

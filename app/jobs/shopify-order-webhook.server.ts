@@ -1,8 +1,13 @@
-// orders/create from any installed shop → the oversell job. The order's lines come from the
-// webhook itself (parsed here, at the edge), so the guard spends no API call re-reading it.
+// orders/create from any installed shop → the oversell job, and for a retailer's sale of partner
+// products, an order pull of each partnership it sold for (so the order reaches the supplier at
+// once, not at the next hourly pull). The order's lines come from the webhook itself (parsed
+// here, at the edge), so the guard spends no API call re-reading it.
 import { z } from 'zod';
 import type { Db } from '../db.server.ts';
+import { partnershipsSellingLines } from '../sync/orders.server.ts';
+import { TANDEM_ORDER_REFERENCE_PREFIX } from '../sync/oversell.server.ts';
 import { enqueue } from './enqueue.server.ts';
+import { webhookPullOptions } from './orders-pull.server.ts';
 import type { Queues } from './queues.server.ts';
 
 // Shopify's REST-shaped order payload (contracts/shopify/webhooks/orders-create.json): only what
@@ -26,27 +31,42 @@ export interface OrderWebhook {
   payload: unknown;
 }
 
+export interface EnqueuedOrderWork {
+  /** The oversell job, or null when the shop has not installed Tandem (nothing to protect). */
+  oversell: string | null;
+  /** One orders.pull job per partnership the order sold for (the id of a run it joined, when deduplicated). */
+  pulls: string[];
+}
+
 /**
- * Enqueues oversell protection for a new order. Returns the job id, or null when the shop has not
- * installed Tandem (nothing to protect). A malformed payload throws, naming the field.
+ * Enqueues the work a new order starts: oversell protection, and an order pull of each partnership
+ * whose listings the order sold. A malformed payload throws, naming the field.
  */
-export async function enqueueOversellForOrder(db: Db, queues: Queues, webhook: OrderWebhook): Promise<string | null> {
+export async function enqueueForNewOrder(db: Db, queues: Queues, webhook: OrderWebhook): Promise<EnqueuedOrderWork> {
   const shop = await db.shop.findUnique({ where: { domain: webhook.shop } });
-  if (!shop || shop.uninstalledAt) return null;
+  if (!shop || shop.uninstalledAt) return { oversell: null, pulls: [] };
   const order = ShopifyOrderWebhook.parse(webhook.payload);
   const tags = (order.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-  const { jobId } = await enqueue(queues, 'oversell', {
+  const lines = order.line_items.map((l) => ({
+    sku: l.sku || null,
+    variantExternalId: l.variant_id == null ? null : `gid://shopify/ProductVariant/${l.variant_id}`,
+    quantity: l.quantity,
+  }));
+  const { jobId: oversell } = await enqueue(queues, 'oversell', {
     shopId: shop.id,
     shopDomain: shop.domain,
     orderId: order.admin_graphql_api_id,
     webhookId: webhook.webhookId,
     tags,
     externalReference: order.source_identifier ?? null,
-    lines: order.line_items.map((l) => ({
-      sku: l.sku || null,
-      variantExternalId: l.variant_id == null ? null : `gid://shopify/ProductVariant/${l.variant_id}`,
-      quantity: l.quantity,
-    })),
+    lines,
   });
-  return jobId;
+  // An order Tandem placed here (this shop supplies) is not a retail sale to pull.
+  if (order.source_identifier?.startsWith(TANDEM_ORDER_REFERENCE_PREFIX)) return { oversell, pulls: [] };
+  const pulls: string[] = [];
+  for (const { id } of await partnershipsSellingLines(db, shop.id, lines)) {
+    const { jobId } = await enqueue(queues, 'orders.pull', { shopId: shop.id, partnershipId: id, trigger: 'webhook', orderId: order.admin_graphql_api_id }, webhookPullOptions(id));
+    pulls.push(jobId);
+  }
+  return { oversell, pulls };
 }

@@ -1,5 +1,6 @@
-// One connector: the credentials form generated from its manifest, and the shop's connections to
-// it with a "Test connection" read, API budget use (today / this month) and Disconnect.
+// One connector: the credentials form generated from its manifest with the purposes the account
+// serves, and the shop's connections to it with their purposes, a "Test connection" read, API
+// budget use (today / this month) and Disconnect.
 import { useState } from 'react';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
@@ -15,9 +16,11 @@ import {
   connect,
   connectorPage,
   disconnect,
+  setPurposes,
   testConnection,
   type ConnectionDetail,
   type ConnectionTest,
+  type PurposeChoice,
 } from '../sync/connections-admin.server.ts';
 import type { ConfigFormField } from '../../connectors/sdk/manifest.ts';
 
@@ -32,7 +35,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 type ActionAnswer =
-  | { ok: true; intent: 'connect' | 'disconnect' }
+  | { ok: true; intent: 'connect' | 'disconnect' | 'purposes' }
   | { ok: true; intent: 'test'; test: ConnectionTest }
   | { ok: false; errors: Record<string, string[] | undefined> };
 
@@ -60,6 +63,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     case 'disconnect':
       if (!(await disconnect(db, session.shop, parsed.data.connectionId))) throw notFound();
       return data<ActionAnswer>({ ok: true, intent: 'disconnect' });
+    case 'purposes':
+      try {
+        if (!(await setPurposes(db, session.shop, parsed.data.connectionId, parsed.data.purposes))) throw notFound();
+        return data<ActionAnswer>({ ok: true, intent: 'purposes' });
+      } catch (err) {
+        if (err instanceof ConnectRefused) return data<ActionAnswer>({ ok: false, errors: err.errors }, 400);
+        throw err;
+      }
   }
 };
 
@@ -71,6 +82,7 @@ export default function ConnectorPage() {
     Object.fromEntries([...fields.map((f) => [f.name, f.defaultValue === undefined ? '' : String(f.defaultValue)]), ['displayName', '']]),
   );
   const set = (name: string) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
+  const [purposes, setChosen] = useState<string[]>(() => form.purposes.filter((p) => p.suggested).map((p) => p.value));
   const errors = save.data && !save.data.ok ? save.data.errors : {};
 
   return (
@@ -78,7 +90,7 @@ export default function ConnectorPage() {
       <Layout>
         {connections.map((c) => (
           <Layout.Section key={c.id}>
-            <ConnectionCard connection={c} />
+            <ConnectionCard connection={c} choices={form.purposes} />
           </Layout.Section>
         ))}
         <Layout.Section>
@@ -91,8 +103,9 @@ export default function ConnectorPage() {
               {fields.map((f) => (
                 <Field key={f.name} field={f} value={values[f.name] ?? ''} onChange={set(f.name)} error={errors[f.name]?.[0]} />
               ))}
+              <Purposes choices={form.purposes} chosen={purposes} onChange={setChosen} error={errors.purposes?.[0]} />
               {save.data?.ok && save.data.intent === 'connect' && save.state === 'idle' ? <Banner tone="success">Connected. Press “Test connection” to check it.</Banner> : null}
-              <Button variant="primary" loading={save.state !== 'idle'} onClick={() => save.submit({ intent: 'connect', ...values }, { method: 'post' })}>
+              <Button variant="primary" loading={save.state !== 'idle'} onClick={() => save.submit({ intent: 'connect', ...values, purposes: purposes.join(',') }, { method: 'post' })}>
                 Connect
               </Button>
               <Text as="p" tone="subdued">
@@ -115,9 +128,37 @@ function Field({ field, value, onChange, error }: { field: ConfigFormField; valu
   return <TextField label={label} type={field.type} helpText={field.description} placeholder={field.placeholder} value={value} onChange={onChange} error={error} autoComplete="off" />;
 }
 
-function ConnectionCard({ connection: c }: { connection: ConnectionDetail }) {
+/** What the account is used for: one checkbox per purpose the connector can serve. */
+function Purposes({ choices, chosen, onChange, error }: { choices: PurposeChoice[]; chosen: string[]; onChange: (next: string[]) => void; error?: string }) {
+  if (choices.length === 0) return null;
+  return (
+    <BlockStack gap="100">
+      <Text as="p" variant="headingSm">
+        Use this account as
+      </Text>
+      {choices.map((c) => (
+        <Checkbox
+          key={c.value}
+          label={c.label}
+          helpText={c.description}
+          checked={chosen.includes(c.value)}
+          onChange={(on) => onChange(on ? [...chosen, c.value] : chosen.filter((p) => p !== c.value))}
+        />
+      ))}
+      {error ? (
+        <Text as="p" tone="critical">
+          {error}
+        </Text>
+      ) : null}
+    </BlockStack>
+  );
+}
+
+function ConnectionCard({ connection: c, choices }: { connection: ConnectionDetail; choices: PurposeChoice[] }) {
   const act = useFetcher<ActionAnswer>();
   const test = act.data?.ok && act.data.intent === 'test' ? act.data.test : null;
+  const [purposes, setChosen] = useState<string[]>(() => c.purposes.filter((p) => choices.some((choice) => choice.value === p)));
+  const purposeError = act.data && !act.data.ok ? act.data.errors.purposes?.[0] : undefined;
   return (
     <Card>
       <BlockStack gap="300">
@@ -134,8 +175,10 @@ function ConnectionCard({ connection: c }: { connection: ConnectionDetail }) {
           API calls: {c.budget.today} today{c.budget.dailyCap ? ` of ${c.budget.dailyCap}` : ''} · {c.budget.month} this month
         </Text>
         {test ? <Banner tone={test.ok ? 'success' : 'critical'}>{test.message}</Banner> : null}
+        {c.status !== 'DISCONNECTED' ? <Purposes choices={choices} chosen={purposes} onChange={setChosen} error={purposeError} /> : null}
         {c.status !== 'DISCONNECTED' ? (
           <InlineStack gap="200">
+            {choices.length ? <Button onClick={() => act.submit({ intent: 'purposes', connectionId: c.id, purposes: purposes.join(',') }, { method: 'post' })}>Save uses</Button> : null}
             <Button loading={act.state !== 'idle'} onClick={() => act.submit({ intent: 'test', connectionId: c.id }, { method: 'post' })}>
               Test connection
             </Button>

@@ -118,6 +118,53 @@ describe('when orders/create arrives signed with the app secret', () => {
   });
 });
 
+describe('when orders/create arrives from a retailer selling partner products', () => {
+  const sample = JSON.parse(orderSample) as { admin_graphql_api_id: string; line_items: { sku: string | null }[] };
+  const otherOrder = JSON.stringify({ ...sample, admin_graphql_api_id: 'gid://shopify/Order/820982911946154999' });
+
+  /** The shop retails SKU2006-001 (on the sample order) for one supplier, and nothing of another's. */
+  async function partnerships() {
+    const retailer = await t.db.shop.create({ data: { domain: SHOP } });
+    const make = async (n: number, sku: string) => {
+      const supplier = await t.db.shop.create({ data: { domain: `supplier-${n}.myshopify.com` } });
+      const connection = await t.db.connection.create({ data: { shopId: supplier.id, platform: 'shopify', externalAccount: supplier.domain, credentials: 'sealed' } });
+      const variant = await t.db.sourceVariant.create({
+        data: { connectionId: connection.id, externalProductId: `p-${n}`, externalVariantId: `v-${n}`, sku, productTitle: sku, price: '5.00', contentHash: 'h' },
+      });
+      const partnership = await t.db.partnership.create({ data: { supplierShopId: supplier.id, retailerShopId: retailer.id, invitedByShopId: supplier.id, status: 'ACTIVE' } });
+      await t.db.listing.create({ data: { partnershipId: partnership.id, sourceVariantId: variant.id, partnerSku: sku, partnerVariantId: `gid://shopify/ProductVariant/9${n}` } });
+      return partnership;
+    };
+    return { retailer, selling: await make(1, 'SKU2006-001'), other: await make(2, 'NOT-ON-THE-ORDER') };
+  }
+
+  it('enqueues an order pull of the partnership it sold for, with a job id from the order, and none for the other', async () => {
+    await queues.get('orders.pull').obliterate({ force: true });
+    const { retailer, selling } = await partnerships();
+
+    const response = await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'pull-1' }));
+
+    expect(response.status).toBe(200);
+    const jobs = await queues.get('orders.pull').getJobs(['waiting', 'prioritized', 'delayed']);
+    expect(jobs.map((j) => [j.id, j.data])).toEqual([
+      [`orders-pull_${selling.id}_order_gid---shopify-Order-820982911946154508`, { shopId: retailer.id, partnershipId: selling.id, trigger: 'webhook', orderId: sample.admin_graphql_api_id }],
+    ]);
+  });
+
+  it('keeps one waiting pull per partnership when orders arrive in a burst', async () => {
+    await queues.get('orders.pull').obliterate({ force: true });
+    await queues.get('oversell').obliterate({ force: true });
+    const { selling } = await partnerships();
+
+    await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'burst-1' }));
+    await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: otherOrder, webhookId: 'burst-2' }));
+
+    const jobs = await queues.get('orders.pull').getJobs(['waiting', 'prioritized', 'delayed']);
+    expect(jobs.map((j) => j.data.partnershipId)).toEqual([selling.id]);
+    expect(await queues.get('oversell').getJobs(['waiting', 'prioritized', 'delayed'])).toHaveLength(2);
+  });
+});
+
 describe('when the HMAC was made with another secret', () => {
   it('answers 401 and records nothing', async () => {
     const forged = signedRequest({ topic: 'orders/create', body: orderSample, secret: 'not-the-app-secret' });

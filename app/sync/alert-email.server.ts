@@ -6,6 +6,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '../db.server.ts';
 import { env } from '../env.server.ts';
 import type { Alert } from '../generated/prisma/client.ts';
+import { raiseAlert, type AlertInput, type RaisedAlert } from './alerts.server.ts';
 
 export interface AlertMailer {
   transport: Transporter;
@@ -64,4 +65,15 @@ export async function emailPendingAlerts(db: Db, mailer: AlertMailer | undefined
   let sent = 0;
   for (const { id } of waiting) if (await emailAlert(db, id, mailer)) sent += 1;
   return sent;
+}
+
+/**
+ * Raises the alert and emails it if SMTP is configured and it was not emailed yet. A send that
+ * fails does not fail the caller's work: the alert is in the admin either way and stays marked
+ * unsent for `emailPendingAlerts`.
+ */
+export async function raiseAndEmailAlert(db: Db, mailer: AlertMailer | undefined, input: AlertInput): Promise<RaisedAlert & { emailed: boolean }> {
+  const raised = await raiseAlert(db, input);
+  const emailed = await emailAlert(db, raised.alert.id, mailer).catch(() => false);
+  return { ...raised, emailed };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWooCommerceSimulator } from '../../simulators/woocommerce/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { ConnectRefused, connect, connectForm, connectionDetail, disconnect, listConnectorCards, testConnection } from './connections-admin.server.ts';
+import { ConnectRefused, connect, connectForm, connectionDetail, disconnect, listConnectorCards, setPurposes, testConnection } from './connections-admin.server.ts';
 import { secrets } from './crypto.server.ts';
 
 const SHOP = 'iris-supply.myshopify.com';
@@ -46,7 +46,7 @@ describe('when a merchant connects WooCommerce from the marketplace', () => {
   it('stores the credentials encrypted and the test read succeeds', async () => {
     const connection = await connect(t.db, SHOP, 'woocommerce', { siteUrl: siteUrl(), orderLookbackDays: '', apiKey: site.consumerKey, apiSecret: site.consumerSecret, displayName: 'Iris Woo' });
     id = connection.id;
-    expect(connection).toEqual({ id, account: siteUrl(), displayName: 'Iris Woo', status: 'ACTIVE' });
+    expect(connection).toEqual({ id, account: siteUrl(), displayName: 'Iris Woo', status: 'ACTIVE', purposes: [] });
     const row = await t.db.connection.findUniqueOrThrow({ where: { id } });
     expect(row.credentials).not.toContain(site.consumerSecret);
     expect(secrets().decryptJson(row.credentials)).toEqual({ apiKey: site.consumerKey, apiSecret: site.consumerSecret });
@@ -61,6 +61,30 @@ describe('when a merchant connects WooCommerce from the marketplace', () => {
     expect(card).toMatchObject({ name: 'WooCommerce', connections: [{ id, status: 'ACTIVE' }] });
     expect(card?.capabilities).toContain('orders.write');
     expect((await listConnectorCards(t.db, OTHER)).flatMap((c) => c.connections)).toEqual([]);
+  });
+
+  it('offers the purposes the connector can serve: a system of record for WooCommerce, accounting too (ticked) for Xero', () => {
+    expect(connectForm('woocommerce').purposes.map((p) => [p.value, p.suggested])).toEqual([['system_of_record', false]]);
+    expect(connectForm('xero').purposes.map((p) => [p.value, p.suggested])).toEqual([
+      ['system_of_record', false],
+      ['accounting', true],
+    ]);
+  });
+
+  it('refuses a purpose the connector cannot serve, naming the field, and changes nothing', async () => {
+    const err = await setPurposes(t.db, SHOP, id, 'system_of_record,accounting').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectRefused);
+    expect((err as ConnectRefused).errors).toEqual({ purposes: ['Choose from System of record (not accounting)'] });
+    expect((await t.db.connection.findUniqueOrThrow({ where: { id } })).purposes).toEqual([]);
+  });
+
+  it('records the purposes the merchant ticks and keeps those Tandem set itself', async () => {
+    await t.db.connection.update({ where: { id }, data: { purposes: ['catalog_source'] } });
+    expect(await setPurposes(t.db, SHOP, id, 'system_of_record')).toMatchObject({ id, purposes: ['catalog_source', 'system_of_record'] });
+    expect(await setPurposes(t.db, OTHER, id, '')).toBeNull();
+    expect(await setPurposes(t.db, SHOP, id, '')).toMatchObject({ purposes: ['catalog_source'] });
+    const reconnected = await connect(t.db, SHOP, 'woocommerce', { siteUrl: siteUrl(), apiKey: site.consumerKey, apiSecret: site.consumerSecret, purposes: 'system_of_record' });
+    expect(reconnected.purposes).toEqual(['catalog_source', 'system_of_record']);
   });
 
   it('reports a wrong secret as the connector’s auth error after reconnecting', async () => {

@@ -1,16 +1,17 @@
 // The Connectors screen: the registry's connectors as cards, a connect form generated from each
-// manifest (config schema fields + the credentials its auth kind needs), a cheap "test
-// connection" read, API budget use from BudgetUsage, and disconnect. Credentials are stored only
-// encrypted (sealCredentials) and never sent back to the browser.
+// manifest (config schema fields + the credentials its auth kind needs + the purposes the account
+// serves), a cheap "test connection" read, API budget use from BudgetUsage, and disconnect.
+// Credentials are stored only encrypted (sealCredentials) and never sent back to the browser.
 import { z } from 'zod';
 import { getConnector, listConnectors } from '../../connectors/index.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import { Sku } from '../../connectors/sdk/types.ts';
+import type { Capability } from '../../connectors/sdk/capabilities.ts';
 import { configFormFields, type ConfigFormField, type ConnectorManifest } from '../../connectors/sdk/manifest.ts';
 import type { Db, Prisma } from '../db.server.ts';
 import type { Connection } from '../generated/prisma/client.ts';
-import { openConnector, sealCredentials } from './connections.server.ts';
+import { ConnectionPurpose, openConnector, sealCredentials } from './connections.server.ts';
 import { shopByDomain } from './dashboard.server.ts';
 
 export interface ConnectionSummary {
@@ -18,7 +19,27 @@ export interface ConnectionSummary {
   account: string;
   displayName: string | null;
   status: Connection['status'];
+  purposes: ConnectionPurpose[];
 }
+
+/** A purpose a merchant can tick for a connection: one the engine acts on. */
+export interface PurposeChoice {
+  value: ConnectionPurpose;
+  label: string;
+  description: string;
+  /** Ticked on a new connection's form. */
+  suggested: boolean;
+}
+
+/** The purposes the engine acts on, and what a connector must be able to do for each. */
+const PURPOSE_CHOICES: { value: ConnectionPurpose; label: string; description: string; needs?: Capability }[] = [
+  {
+    value: 'system_of_record',
+    label: 'System of record',
+    description: 'Orders Tandem forwards to you are also posted here. A platform that cannot receive orders gets them queued for posting by hand.',
+  },
+  { value: 'accounting', label: 'Accounting', description: 'Tandem posts an invoice here for each order forwarded to you.', needs: 'invoices.write' },
+];
 
 export interface ConnectorCard {
   id: string;
@@ -44,7 +65,25 @@ const CREDENTIAL_FIELDS: Record<ConnectorManifest['authKind'], ConfigFormField[]
 const WEBHOOK_SECRET: ConfigFormField = { name: 'webhookSecret', label: 'Webhook secret', type: 'password', required: false, description: 'Checks the signature of the platform’s webhooks.' };
 
 function summary(c: Connection): ConnectionSummary {
-  return { id: c.id, account: c.externalAccount, displayName: c.displayName, status: c.status };
+  return { id: c.id, account: c.externalAccount, displayName: c.displayName, status: c.status, purposes: c.purposes.filter((p): p is ConnectionPurpose => ConnectionPurpose.safeParse(p).success) };
+}
+
+/** The purposes a connector's connection can serve, accounting suggested for an invoicing platform. */
+export function purposeChoices(manifest: Pick<ConnectorManifest, 'capabilities'>): PurposeChoice[] {
+  return PURPOSE_CHOICES.filter((c) => !c.needs || manifest.capabilities.includes(c.needs)).map(({ value, label, description, needs }) => ({ value, label, description, suggested: needs !== undefined }));
+}
+
+/** The `purposes` form value (comma-separated) checked against what the connector can serve. */
+function parsePurposes(raw: unknown, choices: PurposeChoice[]): { purposes: ConnectionPurpose[] } | { error: string } {
+  const names = typeof raw === 'string' ? raw.split(',').map((p) => p.trim()).filter(Boolean) : [];
+  const unknown = names.filter((n) => !choices.some((c) => c.value === n));
+  if (unknown.length) return { error: `Choose from ${choices.map((c) => c.label).join(', ')} (not ${unknown.join(', ')})` };
+  return { purposes: [...new Set(names)] as ConnectionPurpose[] };
+}
+
+/** Purposes the merchant does not choose here (set by Tandem, e.g. billing) are kept. */
+function mergePurposes(current: string[], chosen: ConnectionPurpose[], choices: PurposeChoice[]): string[] {
+  return [...current.filter((p) => !choices.some((c) => c.value === p)), ...chosen];
 }
 
 export async function listConnectorCards(db: Db, shopDomain: string): Promise<ConnectorCard[]> {
@@ -68,6 +107,7 @@ export interface ConnectForm {
   capabilities: string[];
   configFields: ConfigFormField[];
   credentialFields: ConfigFormField[];
+  purposes: PurposeChoice[];
 }
 
 /** The connect form for one connector; `not_found` ConnectorError for an unknown id. */
@@ -81,6 +121,7 @@ export function connectForm(connectorId: string): ConnectForm {
     capabilities: [...m.capabilities],
     configFields: configFormFields(m),
     credentialFields: [...CREDENTIAL_FIELDS[m.authKind], WEBHOOK_SECRET],
+    purposes: purposeChoices(m),
   };
 }
 
@@ -120,18 +161,33 @@ export async function connect(db: Db, shopDomain: string, connectorId: string, f
     if (value) credentials[f.name] = value;
     else if (f.required) errors[f.name] = [`Enter the ${f.label.toLowerCase()}`];
   }
-  if (Object.keys(errors).length || !config.success) throw new ConnectRefused(errors);
+  const chosen = parsePurposes(form.purposes, fields.purposes);
+  if ('error' in chosen) errors.purposes = [chosen.error];
+  if (Object.keys(errors).length || !config.success || 'error' in chosen) throw new ConnectRefused(errors);
 
   // Parsed by the connector's own schema: plain JSON values only.
   const configJson = config.data as Prisma.InputJsonObject;
   const account = String(config.data[fields.configFields[0]?.name ?? ''] ?? manifest.id);
   const displayName = typeof form.displayName === 'string' && form.displayName.trim() ? form.displayName.trim() : null;
+  const where = { shopId_platform_externalAccount: { shopId: shop.id, platform: manifest.id, externalAccount: account } };
+  const existing = await db.connection.findUnique({ where, select: { purposes: true } });
+  const purposes = mergePurposes(existing?.purposes ?? [], chosen.purposes, fields.purposes);
   const row = await db.connection.upsert({
-    where: { shopId_platform_externalAccount: { shopId: shop.id, platform: manifest.id, externalAccount: account } },
-    create: { shopId: shop.id, platform: manifest.id, externalAccount: account, displayName, config: configJson, credentials: sealCredentials(credentials) },
-    update: { displayName, config: configJson, credentials: sealCredentials(credentials), status: 'ACTIVE' },
+    where,
+    create: { shopId: shop.id, platform: manifest.id, externalAccount: account, displayName, config: configJson, credentials: sealCredentials(credentials), purposes },
+    update: { displayName, config: configJson, credentials: sealCredentials(credentials), status: 'ACTIVE', purposes },
   });
   return summary(row);
+}
+
+/** Changes what one of the shop's connections is used for; null when it is not the shop's. */
+export async function setPurposes(db: Db, shopDomain: string, connectionId: string, raw: unknown): Promise<ConnectionSummary | null> {
+  const c = await ownConnection(db, shopDomain, connectionId);
+  if (!c) return null;
+  const choices = purposeChoices(getConnector(c.platform).manifest);
+  const chosen = parsePurposes(raw, choices);
+  if ('error' in chosen) throw new ConnectRefused({ purposes: [chosen.error] });
+  return summary(await db.connection.update({ where: { id: c.id }, data: { purposes: mergePurposes(c.purposes, chosen.purposes, choices) } }));
 }
 
 async function ownConnection(db: Db, shopDomain: string, connectionId: string): Promise<Connection | null> {
@@ -177,6 +233,7 @@ export const ConnectionAction = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('connect') }).loose(),
   z.object({ intent: z.literal('test'), connectionId: z.string().min(1) }),
   z.object({ intent: z.literal('disconnect'), connectionId: z.string().min(1) }),
+  z.object({ intent: z.literal('purposes'), connectionId: z.string().min(1), purposes: z.string().default('') }),
 ]);
 
 export type ConnectionTest = { ok: true; message: string } | { ok: false; message: string; code: string };

@@ -7,7 +7,21 @@ import { unlimitedBudget, type Budget } from '../../connectors/sdk/budget.ts';
 import { silentLogger, type Connector, type CredentialStore, type Credentials, type Logger } from '../../connectors/sdk/connector.ts';
 import type { Db } from '../db.server.ts';
 import type { Connection } from '../generated/prisma/client.ts';
+import type { AlertMailer } from './alert-email.server.ts';
 import { secrets } from './crypto.server.ts';
+
+/**
+ * The roles a connection plays for its shop (Connection.purposes): where the catalog comes from or
+ * goes to, the system of record forwarded orders are posted on to, the accounting system invoices
+ * go to, and the Stripe account partners are billed through.
+ */
+export const ConnectionPurpose = z.enum(['catalog_source', 'catalog_target', 'system_of_record', 'accounting', 'billing']);
+export type ConnectionPurpose = z.infer<typeof ConnectionPurpose>;
+
+/** The shop's first ACTIVE connection serving `purpose`, or null. */
+export async function connectionFor(db: Db, shopId: string, purpose: ConnectionPurpose): Promise<Connection | null> {
+  return db.connection.findFirst({ where: { shopId, status: 'ACTIVE', purposes: { has: purpose } }, orderBy: { createdAt: 'asc' } });
+}
 
 /** What every engine function is given: tests pass their own database, clock and connectors. */
 export interface SyncContext {
@@ -21,6 +35,8 @@ export interface SyncContext {
   progress?(done: number, total: number, phase: string): Promise<void>;
   /** Platform calls and cost points spent through this context's connectors (for SyncRun). */
   usage?: ApiUsage;
+  /** Emails new WARNING and CRITICAL alerts when SMTP is configured; none: the admin only. */
+  mailer?: AlertMailer;
 }
 
 export interface ApiUsage {
@@ -36,6 +52,7 @@ export interface SyncContextOptions {
   now?: () => Date;
   signal?: AbortSignal;
   progress?: SyncContext['progress'];
+  mailer?: AlertMailer;
 }
 
 /** Non-secret settings every connection may carry besides the connector's own config. */
@@ -54,6 +71,7 @@ export function createSyncContext(db: Db, options: SyncContextOptions = {}): Syn
     logger,
     signal: options.signal,
     progress: options.progress,
+    mailer: options.mailer,
     usage,
     connectorFor: (connection) => openConnector(db, connection, { ...options, logger, budgetFor }),
   };

@@ -15,7 +15,8 @@ import { OrderContent } from './order-diagnosis.server.ts';
 const ShippedLines = z.array(z.object({ sku: z.string().nullable(), quantity: z.number().int(), retailerLineId: z.string().nullable() }));
 type ShippedLines = z.infer<typeof ShippedLines>;
 
-const SHIPPING: OrderState[] = ['FORWARDED', 'POSTED', 'PARTIALLY_FULFILLED'];
+/** A forwarded order ships whatever its system of record did with it (posted, or waiting to be posted by hand). */
+const SHIPPING: OrderState[] = ['FORWARDED', 'POSTED', 'NEEDS_MANUAL_POSTING', 'PARTIALLY_FULFILLED'];
 
 export interface FulfillmentPushResult {
   /** Orders whose supplier shipments were read. */

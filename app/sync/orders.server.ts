@@ -2,25 +2,40 @@
 // The OrderLink row per (partnership, retailer order) is written before any supplier call; the
 // forward runs under that row's lock and creates the supplier order with a reference derived from
 // the row, which the connector looks up first. A crash between the create and the record, then a
-// retry, finds the earlier supplier order instead of placing a second one.
+// retry, finds the earlier supplier order instead of placing a second one. A forwarded order then
+// goes on to the supplier's system of record (system-of-record.server.ts) and, as an invoice, to
+// its accounting system (invoices.server.ts), each exactly once in the same way.
+import { getConnector } from '../../connectors/index.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { OrderCreateInput, Sku, TandemOrder } from '../../connectors/sdk/types.ts';
 import { Prisma, type Db } from '../db.server.ts';
 import type { OrderLink, OrderState, Partnership, Shop } from '../generated/prisma/client.ts';
-import { raiseAlert, resolveAlert } from './alerts.server.ts';
+import { raiseAndEmailAlert } from './alert-email.server.ts';
+import { resolveAlert } from './alerts.server.ts';
 import type { SyncContext } from './connections.server.ts';
 import { contentHash } from './content-hash.ts';
+import { buyerOf, customerEvent, customerForSale } from './customers.server.ts';
+import { accountingConnectionOf, invoiceContentOf, postDueInvoices, recordInvoiceIntent } from './invoices.server.ts';
 import { sourceConnectionOf, targetConnectionOf } from './listings.server.ts';
 import { diagnoseOrder, loadSupplierVariants, OrderContent, type OrderProblem, type ReadyLine } from './order-diagnosis.server.ts';
 import { TANDEM_ORDER_REFERENCE_PREFIX } from './oversell.server.ts';
 import { consumeReservation, orderKeyOf } from './reservations.server.ts';
+import { POSTABLE, postToSystemOfRecord, systemOfRecordOf } from './system-of-record.server.ts';
 
 /** Re-read orders stamped shortly before the last watermark: platforms stamp updates out of order. */
 export const ORDER_LOOKBACK_MS = 2 * 60_000;
 
-/** States in which an order has not reached the supplier yet (and may be tried again). */
+/** States in which an order may not have reached the supplier yet (and may be tried again). */
 const NOT_FORWARDED: ReadonlySet<OrderState> = new Set(['RECEIVED', 'FAILED', 'NEEDS_MANUAL_POSTING']);
+
+/**
+ * Not at the supplier yet. NEEDS_MANUAL_POSTING is also the state of a forwarded order its system
+ * of record cannot take, so the supplier order id decides.
+ */
+function awaitingSupplier(link: Pick<OrderLink, 'state' | 'supplierOrderId'>): boolean {
+  return NOT_FORWARDED.has(link.state) && link.supplierOrderId === null;
+}
 
 /**
  * The reference the supplier order carries. It starts with the oversell guard's prefix, so the
@@ -48,10 +63,21 @@ export interface OrderPullResult {
   updated: number;
   forwarded: number;
   failed: number;
+  /** Posted on to the supplier's system of record. */
+  posted: number;
+  /** Queued for manual posting because the system of record cannot receive orders. */
+  needsManualPosting: number;
+  /** Refused by the system of record (alerted, tried again next pull). */
+  postingRefused: number;
+  /** Customers Tandem created because the platform written to needs one. */
+  customersCreated: number;
+  invoicesPosted: number;
+  invoicesRetrying: number;
+  invoicesGaveUp: number;
 }
 
 export type ForwardResult =
-  | { outcome: 'forwarded'; supplierOrderId: string }
+  | { outcome: 'forwarded'; supplierOrderId: string; customerCreated: boolean }
   | { outcome: 'already'; state: OrderState }
   | { outcome: 'failed'; state: OrderState; reason: OrderProblem['reason'] };
 
@@ -64,7 +90,21 @@ type LoadedPartnership = Partnership & { supplier: Shop; retailer: Shop };
  * failures, which go through once their cause is fixed).
  */
 export async function pullRetailerOrders(ctx: SyncContext, partnershipId: string): Promise<OrderPullResult> {
-  const result: OrderPullResult = { pulled: 0, kept: 0, created: 0, updated: 0, forwarded: 0, failed: 0 };
+  const result: OrderPullResult = {
+    pulled: 0,
+    kept: 0,
+    created: 0,
+    updated: 0,
+    forwarded: 0,
+    failed: 0,
+    posted: 0,
+    needsManualPosting: 0,
+    postingRefused: 0,
+    customersCreated: 0,
+    invoicesPosted: 0,
+    invoicesRetrying: 0,
+    invoicesGaveUp: 0,
+  };
   const partnership = await ctx.db.partnership.findUniqueOrThrow({ where: { id: partnershipId }, include: { supplier: true, retailer: true } });
   if (partnership.status !== 'ACTIVE') return result;
 
@@ -101,16 +141,61 @@ export async function pullRetailerOrders(ctx: SyncContext, partnershipId: string
   }
 
   const waiting = await ctx.db.orderLink.findMany({
-    where: { partnershipId, state: { in: [...NOT_FORWARDED] } },
+    where: { partnershipId, state: { in: [...NOT_FORWARDED] }, supplierOrderId: null },
     select: { id: true },
     orderBy: { retailerCreatedAt: 'asc' },
   });
   for (const { id } of waiting) {
     const forwarded = await forwardOrder(ctx, id, partnership);
     if (forwarded.outcome === 'forwarded') result.forwarded++;
+    if (forwarded.outcome === 'forwarded' && forwarded.customerCreated) result.customersCreated++;
     if (forwarded.outcome === 'failed') result.failed++;
   }
+
+  const sor = await systemOfRecordOf(ctx, partnership);
+  if (sor) {
+    const unposted = await ctx.db.orderLink.findMany({
+      where: { partnershipId, supplierOrderId: { not: null }, systemOfRecordId: null, state: { in: [...POSTABLE] } },
+      select: { id: true },
+      orderBy: { forwardedAt: 'asc' },
+    });
+    for (const { id } of unposted) {
+      ctx.signal?.throwIfAborted();
+      const posted = await postToSystemOfRecord(ctx, id, sor, partnership, forwardReference(id));
+      if (posted.outcome === 'posted') result.posted++;
+      if (posted.outcome === 'posted' && posted.customerCreated) result.customersCreated++;
+      if (posted.outcome === 'manual') result.needsManualPosting++;
+      if (posted.outcome === 'refused') result.postingRefused++;
+    }
+  }
+
+  // The invoices of orders forwarded above go out now; earlier ones that wait for a retry, when due.
+  const invoices = await postDueInvoices(ctx, { partnershipId });
+  result.invoicesPosted += invoices.posted + invoices.found;
+  result.invoicesRetrying += invoices.retrying;
+  result.invoicesGaveUp += invoices.gaveUp;
+  result.customersCreated += invoices.customersCreated;
   return result;
+}
+
+/**
+ * The retailer's partnerships an order belongs to: those with a listing the order sold, by the
+ * retailer's variant id or SKU (the orders/create webhook's lines). Used to pull and forward the
+ * order at once instead of waiting for the hourly pull.
+ */
+export async function partnershipsSellingLines(db: Db, retailerShopId: string, lines: { sku: string | null; variantExternalId: string | null }[]): Promise<{ id: string }[]> {
+  const variantIds = lines.map((l) => l.variantExternalId).filter((v): v is string => v !== null);
+  const skus = lines.map((l) => l.sku).filter((s): s is string => s !== null && s !== '');
+  if (variantIds.length === 0 && skus.length === 0) return [];
+  return db.partnership.findMany({
+    where: {
+      retailerShopId,
+      status: 'ACTIVE',
+      listings: { some: { OR: [{ partnerVariantId: { in: variantIds } }, { partnerSku: { in: skus } }] } },
+    },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 /** Lines this supplier ships: the retailer variant Tandem listed, or its SKU. */
@@ -158,15 +243,15 @@ async function recordRetailerOrder(ctx: SyncContext, partnership: Partnership, o
     return 'created';
   }
   const change = await ctx.db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRaw<Pick<OrderLink, 'id' | 'state' | 'contentHash'>[]>`
-      SELECT id, state, "contentHash" FROM "OrderLink" WHERE "partnershipId" = ${partnershipId} AND "retailerOrderId" = ${order.externalId} FOR UPDATE`;
+    const [row] = await tx.$queryRaw<Pick<OrderLink, 'id' | 'state' | 'contentHash' | 'supplierOrderId'>[]>`
+      SELECT id, state, "contentHash", "supplierOrderId" FROM "OrderLink" WHERE "partnershipId" = ${partnershipId} AND "retailerOrderId" = ${order.externalId} FOR UPDATE`;
     if (!row || row.contentHash === hash) return 'unchanged' as const;
-    const cancelled = content.cancelledAt !== null && NOT_FORWARDED.has(row.state);
+    const cancelled = content.cancelledAt !== null && awaitingSupplier(row);
     const state: OrderState = cancelled ? 'CANCELLED' : row.state;
     await tx.orderLink.update({ where: { id: row.id }, data: { ...data, state } });
     const message = cancelled
       ? `The retailer cancelled order ${order.name} before it reached the supplier; it will not be sent.`
-      : NOT_FORWARDED.has(row.state)
+      : awaitingSupplier(row)
         ? `The retailer changed order ${order.name}; Tandem's copy now follows it.`
         : `The retailer changed order ${order.name} after it was sent to the supplier; Tandem's copy now follows it, the supplier's order is unchanged.`;
     await tx.orderEvent.create({ data: { orderLinkId: row.id, state, message, at: ctx.now() } });
@@ -187,7 +272,7 @@ async function recordRetailerOrder(ctx: SyncContext, partnership: Partnership, o
 export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded?: LoadedPartnership): Promise<ForwardResult> {
   const link = await ctx.db.orderLink.findUniqueOrThrow({ where: { id: orderLinkId } });
   const partnership = loaded ?? (await ctx.db.partnership.findUniqueOrThrow({ where: { id: link.partnershipId }, include: { supplier: true, retailer: true } }));
-  if (!NOT_FORWARDED.has(link.state)) {
+  if (!awaitingSupplier(link)) {
     await clearFailureAlerts(ctx, partnership, orderLinkId);
     return { outcome: 'already', state: link.state };
   }
@@ -195,11 +280,15 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
   const connector = await ctx.connectorFor(supplierConnection);
   const supplierName = shopName(partnership.supplier);
   const retailerName = shopName(partnership.retailer);
+  const supplierPlatform = getConnector(supplierConnection.platform).manifest.name;
+  const accounting = await accountingConnectionOf(ctx, partnership.supplierShopId);
+  const buyer = buyerOf(partnership.retailer);
 
   const result = await ctx.db.$transaction(
     async (tx) => {
-      const [locked] = await tx.$queryRaw<Pick<OrderLink, 'state' | 'failureReason'>[]>`SELECT state, "failureReason" FROM "OrderLink" WHERE id = ${orderLinkId} FOR UPDATE`;
-      if (!locked || !NOT_FORWARDED.has(locked.state)) return { outcome: 'already', state: locked?.state ?? link.state } as const;
+      const [locked] = await tx.$queryRaw<Pick<OrderLink, 'state' | 'failureReason' | 'supplierOrderId'>[]>`
+        SELECT state, "failureReason", "supplierOrderId" FROM "OrderLink" WHERE id = ${orderLinkId} FOR UPDATE`;
+      if (!locked || !awaitingSupplier(locked)) return { outcome: 'already', state: locked?.state ?? link.state } as const;
       const current = await tx.orderLink.findUniqueOrThrow({ where: { id: orderLinkId } });
       const content = OrderContent.parse(current.content);
       const skus = [...new Set(content.lineItems.map((l) => l.sku).filter((s): s is string => s !== null))];
@@ -225,8 +314,11 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       if (!diagnosis.ok) return fail(diagnosis.problem);
 
       const writer = requireCapability(connector, 'orders.write');
+      const customer = await customerForSale(ctx, supplierConnection, connector, buyer, 'orders.write');
+      const customerNote = customerEvent(customer, buyer, supplierPlatform, 'orders.write');
+      if (customerNote) await tx.orderEvent.create({ data: { orderLinkId, state: locked.state, message: customerNote, at: ctx.now() } });
       const held = await consumeReservation(ctx.db, orderKeyOf(partnership.retailer.domain, current.retailerOrderId));
-      const input = orderCreateInput(orderLinkId, content, diagnosis.lines, held, partnership.retailer);
+      const input = orderCreateInput(orderLinkId, content, diagnosis.lines, held, partnership.retailer, customer?.externalCustomerId ?? null);
       let created: TandemOrder;
       try {
         created = await writer.createOrder(input);
@@ -241,7 +333,12 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
         data: { state: 'FORWARDED', supplierOrderId: created.externalId, forwardedAt: ctx.now(), failureReason: null, failureDetail: Prisma.DbNull },
       });
       await tx.orderEvent.create({ data: { orderLinkId, state: 'FORWARDED', message: `Sent to ${supplierName} as order ${created.name} (${created.externalId}).`, at: ctx.now() } });
-      return { outcome: 'forwarded', supplierOrderId: created.externalId } as const;
+      // The invoice's intent rides with the forward: a forwarded order always has its invoice row.
+      if (accounting) {
+        const invoice = invoiceContentOf(created, content.name, partnership.retailer, partnership.supplier, ctx.now());
+        await recordInvoiceIntent(tx, { orderLinkId, connectionId: accounting.id, content: invoice, at: ctx.now() });
+      }
+      return { outcome: 'forwarded', supplierOrderId: created.externalId, customerCreated: customer?.how === 'created' } as const;
     },
     // The supplier's create is one HTTP call (plus a lookup): give it time, not forever.
     { timeout: 60_000, maxWait: 30_000 },
@@ -250,7 +347,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
   if (result.outcome === 'failed') {
     for (const shopId of [partnership.retailerShopId, partnership.supplierShopId]) {
       const { problem } = result;
-      await raiseAlert(ctx.db, { shopId, key: orderFailedKey(orderLinkId), severity: problem.severity, title: problem.title, message: problem.message, fix: problem.fix, subject: { partnershipId: partnership.id, orderLinkId } });
+      await raiseAndEmailAlert(ctx.db, ctx.mailer, { shopId, key: orderFailedKey(orderLinkId), severity: problem.severity, title: problem.title, message: problem.message, fix: problem.fix, subject: { partnershipId: partnership.id, orderLinkId } });
     }
     return { outcome: 'failed', state: result.state, reason: result.reason };
   }
@@ -267,7 +364,7 @@ async function clearFailureAlerts(ctx: SyncContext, partnership: Partnership, or
  * took out of the supplier's stock for this order go as lines without a variant, which the platform
  * does not decrement again; the rest go by variant and take stock normally.
  */
-export function orderCreateInput(orderLinkId: string, content: OrderContent, lines: ReadyLine[], held: { sourceVariantId: string; quantity: number }[], retailer: Shop): OrderCreateInput {
+export function orderCreateInput(orderLinkId: string, content: OrderContent, lines: ReadyLine[], held: { sourceVariantId: string; quantity: number }[], retailer: Shop, customerId: string | null = null): OrderCreateInput {
   const heldLeft = new Map(held.map((h) => [h.sourceVariantId, h.quantity]));
   const lineItems: OrderCreateInput['lineItems'] = [];
   for (const { line, variant } of lines) {
@@ -283,7 +380,7 @@ export function orderCreateInput(orderLinkId: string, content: OrderContent, lin
     currency: content.currency,
     lineItems,
     shippingAddress: content.shippingAddress,
-    customer: { email: retailer.email ?? null, accountId: retailer.id },
+    customer: { email: retailer.email ?? null, accountId: retailer.id, externalId: customerId },
     tags: ['tandem'],
     note: `Order ${content.name} from ${shopName(retailer)}, sent by Tandem.`,
     poNumber: content.name,

@@ -55,8 +55,10 @@ export async function createOrder(bc: BigCommerceClient, input: OrderCreateInput
   const earlier = await findOrderByReference(bc, input.externalReference);
   if (earlier) return earlier;
   const lines = await placeLines(bc, input);
-  // An unknown customer_id is refused, so only an account BigCommerce knows is attached.
-  const buyer = input.customer ? await findCustomer(bc, input.customer) : null;
+  // An unknown customer_id is refused, so only an account BigCommerce knows is attached: the one
+  // the engine linked, else one found by account id or email.
+  const linked = input.customer?.externalId;
+  const buyer = linked ? { externalId: linked } : input.customer ? await findCustomer(bc, input.customer) : null;
   // POST /v2/orders (https://developer.bigcommerce.com/docs/rest-management/orders#create-an-order). Not retried on a lost answer (it would create twice): the caller's retry
   // comes back here and finds the order by external_order_id first.
   const order = await bc.send('POST', 'v2/orders', toBigCommerceOrder(input, lines, buyer ? Number(buyer.externalId) : null), BigCommerceOrder);

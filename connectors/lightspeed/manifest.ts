@@ -24,6 +24,9 @@ export const manifest: ConnectorManifest<typeof LightspeedConfig> = {
   authKind: 'oauth2',
   configSchema: LightspeedConfig,
   capabilities: ['products.read', 'inventory.read', 'inventory.write', 'orders.read', 'orders.write', 'customers.read', 'customers.write'],
+  // A forwarded sale stays open for the store to complete on the retailer's account, which needs
+  // the retailer as a customer (the connector has always attached one).
+  customerRequiredFor: ['orders.write'],
   // 300 × registers + 50 requests per 5 minutes per store; the manifest declares the one-register
   // floor (350) and the X-RateLimit-* headers align the budget with the store's real limit
   // (x-series-api.lightspeedhq.com/docs/rate_limiting).

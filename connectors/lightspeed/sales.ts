@@ -59,8 +59,9 @@ export class Sales {
       lines.push({ product: { id: line.variantExternalId ?? (await this.#productIdOf(line.sku, subject)) }, quantity: line.quantity, pricing: { price: Number(line.price) } });
       if (line.variantExternalId) this.#skus.set(line.variantExternalId, line.sku);
     }
-    let customerId: string | undefined;
-    if (input.customer?.email) {
+    // The customer the engine linked is attached as it is; without one, found or created by email.
+    let customerId = input.customer?.externalId ?? undefined;
+    if (!customerId && input.customer?.email) {
       const customer =
         (await findCustomer(this.ls, input.customer)) ??
         (await createCustomer(this.ls, {

@@ -167,6 +167,12 @@ export interface InvoicePoster {
    * returns the invoice posted earlier.
    */
   postInvoice(input: InvoiceInput, idempotencyKey: string): Promise<PostedInvoice>;
+  /**
+   * Called before an invoice is posted again after an attempt whose outcome is unknown (the
+   * platform keeps idempotency keys only for a while). Returns the sales invoice carrying exactly
+   * `reference`, or null.
+   */
+  findInvoiceByReference(reference: string): Promise<PostedInvoice | null>;
 }
 
 export interface WebhookVerifier {
@@ -206,6 +212,6 @@ export const requiredMethods: { [C in Capability]: ReadonlyArray<keyof Capabilit
   'fulfillments.write': ['createFulfillment'],
   'customers.read': ['findCustomer'],
   'customers.write': ['createCustomer'],
-  'invoices.write': ['postInvoice'],
+  'invoices.write': ['postInvoice', 'findInvoiceByReference'],
   webhooks: ['verifyWebhook'],
 };

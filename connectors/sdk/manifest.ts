@@ -37,6 +37,7 @@ export const ConnectorManifestSchema = z.object({
   capabilities: z.array(Capability).min(1).refine((c) => new Set(c).size === c.length, { message: 'capabilities repeat' }),
   rateLimit: RateLimitPolicySchema,
   docsUrl: z.url(),
+  customerRequiredFor: z.array(z.enum(['orders.write', 'invoices.write'])).optional(),
 });
 
 export interface ConnectorManifest<Config extends z.ZodObject = z.ZodObject> {
@@ -55,7 +56,15 @@ export interface ConnectorManifest<Config extends z.ZodObject = z.ZodObject> {
   rateLimit: RateLimitPolicy;
   /** The vendor's API documentation. */
   docsUrl: string;
+  /**
+   * Writes that need the buyer to exist as a customer on the platform first (Xero invoices need a
+   * contact). Before such a write the engine finds the buyer or creates it (customers.write), links
+   * it and reports the creation; for other writes it only attaches a customer it finds.
+   */
+  customerRequiredFor?: CustomerRequiringWrite[];
 }
+
+export type CustomerRequiringWrite = 'orders.write' | 'invoices.write';
 
 /** A form field the marketplace screen renders for one config key. */
 export interface ConfigFormField {

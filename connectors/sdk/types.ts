@@ -171,7 +171,15 @@ export interface OrderCreateInput {
   currency: string;
   lineItems: Array<{ sku: Sku; title: string; quantity: number; price: Money; variantExternalId?: string | null }>;
   shippingAddress?: PostalAddress | null;
-  customer?: OrderCustomer & { firstName?: string | null; lastName?: string | null };
+  customer?: OrderCustomer & {
+    firstName?: string | null;
+    lastName?: string | null;
+    /**
+     * The platform's id of the customer Tandem linked for this buyer (CustomerLink). When set, the
+     * order is attached to that customer as it is: no look-up, no create, and never an update.
+     */
+    externalId?: string | null;
+  };
   tags?: string[];
   note?: string | null;
   poNumber?: string | null;
@@ -229,7 +237,11 @@ export interface InvoiceLine {
 export interface InvoiceInput {
   /** Tandem's reference printed on the invoice (the order name it bills). */
   reference: string;
-  contact: { name: string; email: string | null; accountId: string | null };
+  /**
+   * The buyer. `externalId` is the contact Tandem linked at the platform (CustomerLink): used as it
+   * is, never looked up, created or updated. Without it the connector finds or creates the contact.
+   */
+  contact: { name: string; email: string | null; accountId: string | null; externalId?: string | null };
   currency: string;
   issuedOn: Date;
   dueOn: Date | null;
@@ -240,6 +252,8 @@ export interface PostedInvoice {
   externalId: string;
   number: string | null;
   status: string;
+  /** Items (by code) the platform did not have and the connector created for this invoice. */
+  createdItemCodes?: string[];
 }
 
 /** One page of an incremental pull. `nextCursor` null = no more pages for now. */

@@ -103,6 +103,18 @@ describe.skipIf(!contractsPresent)('when validating every document the Shopify c
       },
     ],
     [
+      'OrderCreate',
+      {
+        order: toShopifyOrderCreate({
+          externalReference: 'tandem:sor-1',
+          currency: 'USD',
+          lineItems: [{ sku, title: 'Tee', quantity: 1, price: '12.50' }],
+          customer: { email: 'buyer@retail.example', accountId: 'shop-1', externalId: 'gid://shopify/Customer/7' },
+        }),
+        options: { inventoryBehaviour: 'DECREMENT_OBEYING_POLICY', sendReceipt: false, sendFulfillmentReceipt: false },
+      },
+    ],
+    [
       'InventorySetQuantities',
       (() => {
         const quantities = [{ inventoryItemId: 'gid://shopify/InventoryItem/1', locationId: 'gid://shopify/Location/1', quantity: 4, changeFromQuantity: null }];

@@ -162,7 +162,12 @@ export function toShopifyOrderCreate(input: OrderCreateInput) {
     note: input.note ?? undefined,
     poNumber: input.poNumber ?? undefined,
     email,
-    ...(email ? { customer: { toUpsert: { email, firstName: input.customer?.firstName ?? undefined, lastName: input.customer?.lastName ?? undefined } } } : {}),
+    // A customer the engine linked is associated, never upserted: toUpsert would overwrite its details.
+    ...(input.customer?.externalId
+      ? { customer: { toAssociate: { id: input.customer.externalId } } }
+      : email
+        ? { customer: { toUpsert: { email, firstName: input.customer?.firstName ?? undefined, lastName: input.customer?.lastName ?? undefined } } }
+        : {}),
     shippingAddress: toMailingAddress(input.shippingAddress),
     lineItems: input.lineItems.map((l) => ({
       ...(l.variantExternalId ? { variantId: l.variantExternalId } : { title: l.title, sku: l.sku }),

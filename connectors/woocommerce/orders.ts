@@ -49,8 +49,10 @@ export async function createOrder(woo: WooClient, input: OrderCreateInput, lookb
   const earlier = await findOrderByReference(woo, input.externalReference, lookbackDays);
   if (earlier) return earlier;
   const productIds = await lineProductIds(woo, input);
-  // An unknown customer_id is refused, so only an account WooCommerce knows is attached.
-  const buyer = input.customer ? await findCustomer(woo, input.customer) : null;
+  // An unknown customer_id is refused, so only an account WooCommerce knows is attached: the one
+  // the engine linked, else one found by account id or email.
+  const linked = input.customer?.externalId;
+  const buyer = linked ? { externalId: linked } : input.customer ? await findCustomer(woo, input.customer) : null;
   // POST /orders (https://woocommerce.github.io/woocommerce-rest-api-docs/#create-an-order). Not retried on a lost answer (it would create twice): the
   // caller's retry comes back here and finds the order by its reference first.
   const order = await woo.send('POST', 'orders', toWooOrder(input, productIds, buyer ? Number(buyer.externalId) : null), WooOrder);

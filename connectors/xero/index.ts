@@ -2,7 +2,7 @@
 import { defineConnector, type Connector, type ConnectorDeps } from '../sdk/connector.ts';
 import { XeroClient } from './client.ts';
 import { createCustomer, findCustomer } from './customers.ts';
-import { postInvoice } from './invoices.ts';
+import { findInvoiceByReference, postInvoice } from './invoices.ts';
 import { manifest, type XeroConfig } from './manifest.ts';
 
 export function createXeroConnector(config: XeroConfig, deps: ConnectorDeps): Connector {
@@ -21,6 +21,7 @@ export function createXeroConnector(config: XeroConfig, deps: ConnectorDeps): Co
     findCustomer: (query) => findCustomer(xero, query),
     createCustomer: (input) => createCustomer(xero, input),
     postInvoice: (input, idempotencyKey) => postInvoice(xero, config, input, idempotencyKey),
+    findInvoiceByReference: (reference) => findInvoiceByReference(xero, reference),
   };
 }
 

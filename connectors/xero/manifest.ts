@@ -26,6 +26,8 @@ export const manifest: ConnectorManifest<typeof XeroConfig> = {
   authKind: 'oauth2',
   configSchema: XeroConfig,
   capabilities: ['customers.read', 'customers.write', 'invoices.write'],
+  // A sales invoice names an existing contact (xero_accounting.yaml Invoice.Contact).
+  customerRequiredFor: ['invoices.write'],
   // Per organisation: 60 calls a minute, 5,000 a day, 5 in progress at once
   // (developer.xero.com/documentation/guides/oauth2/limits).
   rateLimit: {

@@ -125,7 +125,7 @@ describe('Xero connector against the simulator', () => {
     it('creates the contact and the missing item, then an approved sales invoice with the order reference', async () => {
       const posted = await connect(sim).invoices.postInvoice(invoice(), 'inv-1001');
       const books = sim.snapshot();
-      expect(posted).toEqual({ externalId: books.invoices[0].InvoiceID, number: 'INV-0001', status: 'AUTHORISED' });
+      expect(posted).toEqual({ externalId: books.invoices[0].InvoiceID, number: 'INV-0001', status: 'AUTHORISED', createdItemCodes: ['SKU-RED-M'] });
       expect(books.contacts).toEqual([expect.objectContaining({ Name: 'Corner Store', EmailAddress: 'buyer@corner.example', ContactNumber: 'CORNER-1' })]);
       expect(books.items.map((i) => [i.Code, i.Name])).toEqual([['SKU-RED-M', 'Red tee, medium']]);
       expect(books.invoices[0]).toMatchObject({ Type: 'ACCREC', Reference: '#1001', Total: 30, CurrencyCode: 'USD', DateString: '2026-11-23T00:00:00' });
@@ -165,7 +165,7 @@ describe('Xero connector against the simulator', () => {
       const first = await invoices.postInvoice(invoice(), 'inv-1001');
       // The worker died here, before recording `first`; the job runs again with the same key.
       const retried = await connect(sim).invoices.postInvoice(invoice(), 'inv-1001');
-      expect(retried).toEqual(first);
+      expect(retried).toEqual({ ...first, createdItemCodes: [] });
       expect(sim.snapshot().invoices).toHaveLength(1);
       expect(sim.snapshot().contacts).toHaveLength(1);
     });
@@ -176,6 +176,27 @@ describe('Xero connector against the simulator', () => {
       const books = sim.snapshot();
       expect(books.invoices.map((i) => i.InvoiceID)).toEqual([posted.externalId]);
       expect(sim.state.requests.filter((r) => r.path.endsWith('/Invoices')).map((r) => r.replayed)).toEqual([false, true]);
+    });
+
+    it('bills the contact the engine linked without looking it up or changing it', async () => {
+      const { customers, invoices } = connect(sim);
+      const linked = await customers.createCustomer({ email: 'buyer@corner.example', accountId: 'CORNER-1', firstName: null, lastName: null, company: 'Corner Store', phone: null });
+      const before = sim.snapshot().contacts;
+      const reads = sim.state.requests.length;
+      await invoices.postInvoice(invoice({ contact: { name: 'Corner Store Renamed', email: 'new@corner.example', accountId: 'CORNER-1', externalId: linked.externalId } }), 'inv-1001');
+      const books = sim.snapshot();
+      expect(books.contacts).toEqual(before);
+      expect((books.invoices[0].Contact as { ContactID: string }).ContactID).toBe(linked.externalId);
+      expect(sim.state.requests.slice(reads).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api.xro/2.0/Items', 'PUT /api.xro/2.0/Items', 'PUT /api.xro/2.0/Invoices']);
+    });
+
+    it('finds a posted invoice by its exact reference, and nothing for another reference', async () => {
+      const { invoices } = connect(sim);
+      const posted = await invoices.postInvoice(invoice({ reference: '#1001 from corner.myshopify.com' }), 'inv-1001');
+      await invoices.postInvoice(invoice({ reference: '#1001 from other.myshopify.com' }), 'inv-1001-other');
+      const { createdItemCodes: _created, ...found } = posted;
+      expect(await invoices.findInvoiceByReference('#1001 from corner.myshopify.com')).toEqual(found);
+      expect(await invoices.findInvoiceByReference('#1001')).toBeNull();
     });
 
     it('posts a second invoice under a different key', async () => {

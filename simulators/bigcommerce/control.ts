@@ -1,6 +1,6 @@
 // The BigCommerce simulator's control API (/_control/...): create stores with credentials, seed the
 // catalog, place orders as a shopper would, read state, set limits and webhook delivery faults.
-// The base adds /_control/{faults,latency,clock,reset}.
+// The base adds /_control/{faults,lost-responses,latency,clock,reset}.
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import type { SimClock } from '../common/clock.ts';

@@ -28,6 +28,7 @@ export async function startBigCommerceSimulator(opts: BigCommerceSimulatorOption
     state,
     clock: base.clock,
     faults: base.faults,
+    lostResponses: base.lostResponses,
     latency: base.latency,
     webhooks,
     ...control,

@@ -1,10 +1,11 @@
 // The part every simulator shares: an express app with raw-body capture (signatures are computed
-// over the exact bytes), per-request latency, the fault middleware, the /_control API for
-// latency/faults/clock, and start/stop on a free local port.
+// over the exact bytes), per-request latency, the fault and lost-response middleware, the /_control
+// API for latency/faults/lost-responses/clock, and start/stop on a free local port.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type Express, type Request } from 'express';
 import { FaultBook, sleep, type VendorErrorBody } from './faults.ts';
+import { LostResponses } from './lost-response.ts';
 import { SimClock } from './clock.ts';
 
 export interface SimulatorOptions {
@@ -17,6 +18,8 @@ export interface SimulatorOptions {
 export interface SimulatorBase {
   app: Express;
   faults: FaultBook;
+  /** Requests that do their work and then lose the answer (a dropped socket). */
+  lostResponses: LostResponses;
   clock: SimClock;
   latency: { ms: number };
   /** Registered by the vendor simulator: clears its state (the base clears faults and clock). */
@@ -40,6 +43,7 @@ export function createSimulatorBase(errorBody: VendorErrorBody, options: Simulat
   const app = express();
   app.disable('x-powered-by');
   const faults = new FaultBook();
+  const lostResponses = new LostResponses();
   const clock = new SimClock();
   const latency = { ms: options.latencyMs ?? defaultLatency() };
   const resets: (() => void)[] = [];
@@ -64,6 +68,15 @@ export function createSimulatorBase(errorBody: VendorErrorBody, options: Simulat
     faults.clear();
     res.status(204).end();
   });
+  app.post('/_control/lost-responses', (req, res) => {
+    for (const f of Array.isArray(req.body) ? req.body : [req.body]) lostResponses.add(f);
+    res.status(201).json({ lostResponses: lostResponses.list() });
+  });
+  app.get('/_control/lost-responses', (_req, res) => res.json({ lostResponses: lostResponses.list() }));
+  app.delete('/_control/lost-responses', (_req, res) => {
+    lostResponses.clear();
+    res.status(204).end();
+  });
   app.post('/_control/clock', (req, res) => {
     if (req.body?.advanceMs) clock.advance(Number(req.body.advanceMs));
     if (req.body?.at) clock.set(new Date(req.body.at));
@@ -71,6 +84,7 @@ export function createSimulatorBase(errorBody: VendorErrorBody, options: Simulat
   });
   app.post('/_control/reset', (_req, res) => {
     faults.clear();
+    lostResponses.clear();
     clock.reset();
     for (const fn of resets) fn();
     res.status(204).end();
@@ -81,8 +95,9 @@ export function createSimulatorBase(errorBody: VendorErrorBody, options: Simulat
     next();
   });
   app.use(faults.middleware(errorBody));
+  app.use(lostResponses.middleware());
 
-  return { app, faults, clock, latency, onReset: (fn) => resets.push(fn) };
+  return { app, faults, lostResponses, clock, latency, onReset: (fn) => resets.push(fn) };
 }
 
 /** Listens on 127.0.0.1 (port 0 = a free one). */

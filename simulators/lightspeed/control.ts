@@ -1,7 +1,7 @@
 // The Lightspeed simulator's control API (/_control/...): create retailers (with registers, an
 // authorization code and a ready token pair), seed products with stock, place a register sale as a
 // shopper would, read state, set limits, expire access tokens, and set webhook delivery faults.
-// The base adds /_control/{faults,latency,clock,reset}.
+// The base adds /_control/{faults,lost-responses,latency,clock,reset}.
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import type { SimClock } from '../common/clock.ts';

@@ -51,6 +51,7 @@ export async function startLightspeedSimulator(opts: LightspeedSimulatorOptions 
     state,
     clock: base.clock,
     faults: base.faults,
+    lostResponses: base.lostResponses,
     latency: base.latency,
     webhooks,
     oauthApp: app,

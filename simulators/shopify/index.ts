@@ -40,6 +40,7 @@ export interface ShopifySimulator extends RunningSimulator, Omit<ShopifyControl,
     get(domain: string): ReturnType<ShopifyControl['shopSummary']>;
   };
   faults: ReturnType<typeof createSimulatorBase>['faults'];
+  lostResponses: ReturnType<typeof createSimulatorBase>['lostResponses'];
   clock: Sim['clock'];
   reset(): void;
 }
@@ -85,11 +86,13 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
       get: (domain: string) => control.shopSummary(control.shop(domain)),
     },
     faults: base.faults,
+    lostResponses: base.lostResponses,
     clock: base.clock,
     graphqlUrl: (shop: string) => `${running.url}/store/${shop}/admin/api/${API_VERSION}/graphql.json`,
     shopUrl: (shop: string) => `${running.url}/store/${shop}`,
     reset: () => {
       base.faults.clear();
+      base.lostResponses.clear();
       base.clock.reset();
       control.reset();
       seed();

@@ -1,9 +1,8 @@
 // /_control for the Stripe simulator: seed accounts, keys and webhook endpoints, read what
 // happened (customers, charges, invoices, idempotency records, the request log with counts), set
-// the rate limit, lose responses after the work is done, and fault webhook delivery. The common
-// base adds /_control/{latency,faults,clock,reset}.
+// the rate limit, and fault webhook delivery. The common
+// base adds /_control/{latency,faults,lost-responses,clock,reset}.
 import type { Express, Request } from 'express';
-import type { LostResponses } from '../common/lost-response.ts';
 import type { WebhookSender } from '../common/webhooks.ts';
 import { stripeId, type StripeAccount, type StripeState, type WebhookEndpoint } from './state.ts';
 
@@ -50,7 +49,7 @@ export function accountSnapshot(account: StripeAccount) {
   };
 }
 
-export function registerStripeControl(app: Express, state: StripeState, lost: LostResponses, webhooks: WebhookSender) {
+export function registerStripeControl(app: Express, state: StripeState, webhooks: WebhookSender) {
   const accountOf = (req: Request) => state.accounts.get(req.params.id);
 
   app.post('/_control/accounts', (req, res) => {
@@ -90,17 +89,6 @@ export function registerStripeControl(app: Express, state: StripeState, lost: Lo
     if (!Number.isFinite(lagMs) || lagMs < 0) return res.status(400).json({ error: 'ms must be a number >= 0' });
     state.limits.searchLagMs = lagMs;
     res.json(state.limits);
-  });
-
-  app.post('/_control/lost-responses', (req, res) => {
-    const list = Array.isArray(req.body) ? req.body : [req.body];
-    for (const f of list) lost.add(f);
-    res.status(201).json({ lostResponses: lost.list() });
-  });
-  app.get('/_control/lost-responses', (_req, res) => res.json({ lostResponses: lost.list() }));
-  app.delete('/_control/lost-responses', (_req, res) => {
-    lost.clear();
-    res.status(204).end();
   });
 
   app.post('/_control/webhooks/faults', (req, res) => {

@@ -4,16 +4,14 @@
 //   const sim = await startStripeSimulator({ latencyMs: 0 });
 //   const stripe = new Stripe(sim.secretKey, { host: '127.0.0.1', port: sim.port, protocol: 'http' });
 //
-// Control API (besides the common /_control/{latency,faults,clock,reset}):
+// Control API (besides the common /_control/{latency,faults,lost-responses,clock,reset}):
 //   POST /_control/accounts {id?, secretKey?}          -> {id, secretKey}
 //   GET  /_control/accounts, GET /_control/accounts/:id (customers, paymentIntents, charges,
 //        invoiceItems, invoices, events, idempotencyKeys, webhookEndpoints)
 //   POST /_control/accounts/:id/keys {secretKey?}, POST /_control/accounts/:id/webhook-endpoints {url, secret?, enabledEvents?}
 //   GET  /_control/requests (log + counts per route), POST /_control/rate-limit {perSecond}
-//   POST|GET|DELETE /_control/lost-responses {route, times?, delayMs?}: run the request, then drop the socket
 //   POST /_control/webhooks/faults {drop?, duplicate?, delayMs?}, GET /_control/webhooks (delivery log)
 import { createSimulatorBase, listen, type SimulatorOptions } from '../common/server.ts';
-import { LostResponses } from '../common/lost-response.ts';
 import { WebhookSender } from '../common/webhooks.ts';
 import { accountSnapshot, addWebhookEndpoint, registerStripeControl, requestCounts } from './control.ts';
 import { stripeErrorBody } from './errors.ts';
@@ -35,14 +33,10 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
   const state = new StripeState({ perSecond: options.ratePerSecond ?? 25, accounts });
   const webhooks = new WebhookSender({ maxAttempts: 5, backoffMs: (n) => 20 * 2 ** n, timeoutMs: 5000 });
   const events = new StripeEvents(webhooks, base.clock);
-  const lostResponses = new LostResponses();
-
-  registerStripeControl(base.app, state, lostResponses, webhooks);
-  base.app.use(lostResponses.middleware());
+  registerStripeControl(base.app, state, webhooks);
   registerStripeApi(base.app, state, base.clock, events);
   base.onReset(() => {
     state.reset();
-    lostResponses.clear();
     webhooks.reset();
   });
 
@@ -54,7 +48,7 @@ export async function startStripeSimulator(options: StripeSimulatorOptions = {})
     clock: base.clock,
     faults: base.faults,
     latency: base.latency,
-    lostResponses,
+    lostResponses: base.lostResponses,
     webhooks,
     /** The first configured account's secret key. */
     secretKey: accounts[0].secretKey,

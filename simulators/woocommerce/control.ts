@@ -1,6 +1,6 @@
 // The WooCommerce simulator's control API (/_control/...): create sites with API keys, seed
 // products and variations, place orders as a shopper would, read state, set a host rate limit and
-// webhook delivery faults. The base adds /_control/{faults,latency,clock,reset}.
+// webhook delivery faults. The base adds /_control/{faults,lost-responses,latency,clock,reset}.
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import type { SimClock } from '../common/clock.ts';

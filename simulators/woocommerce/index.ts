@@ -33,6 +33,7 @@ export async function startWooCommerceSimulator(opts: WooCommerceSimulatorOption
     state,
     clock: base.clock,
     faults: base.faults,
+    lostResponses: base.lostResponses,
     latency: base.latency,
     webhooks,
     ...control,

@@ -1,10 +1,9 @@
 // /_control for the Xero simulator: seed apps and tenants, consent and issue tokens without a
 // browser, read the books (contacts, items, invoices), idempotency records and the request log,
-// set limits, lose responses after the work is done, and run or fault webhook delivery. The common
-// base adds /_control/{latency,faults,clock,reset}.
+// set limits, and run or fault webhook delivery. The common base adds
+// /_control/{latency,faults,lost-responses,clock,reset}.
 import type { Express } from 'express';
 import type { SimClock } from '../common/clock.ts';
-import type { LostResponses } from '../common/lost-response.ts';
 import type { WebhookSender } from '../common/webhooks.ts';
 import { grantConsent, issueTokens } from './oauth.ts';
 import { randomToken, type XeroRecord, type XeroState, type XeroTenant } from './state.ts';
@@ -41,7 +40,7 @@ export function requestCounts(state: XeroState) {
   return counts;
 }
 
-export function registerXeroControl(app: Express, state: XeroState, clock: SimClock, lost: LostResponses, sender: WebhookSender, webhooks: XeroWebhooks) {
+export function registerXeroControl(app: Express, state: XeroState, clock: SimClock, sender: WebhookSender, webhooks: XeroWebhooks) {
   app.post('/_control/apps', (req, res) => {
     const body = req.body ?? {};
     const created = state.addApp({
@@ -93,15 +92,6 @@ export function registerXeroControl(app: Express, state: XeroState, clock: SimCl
     res.json(state.limits);
   });
   app.get('/_control/requests', (_req, res) => res.json({ total: state.requests.length, counts: requestCounts(state), requests: state.requests }));
-
-  app.post('/_control/lost-responses', (req, res) => {
-    for (const f of Array.isArray(req.body) ? req.body : [req.body]) lost.add(f);
-    res.status(201).json({ lostResponses: lost.list() });
-  });
-  app.delete('/_control/lost-responses', (_req, res) => {
-    lost.clear();
-    res.status(204).end();
-  });
 
   app.post('/_control/webhooks/faults', (req, res) => {
     Object.assign(sender.faults, {

@@ -20,17 +20,15 @@
 // one stays valid for 30 min (grace), then invalid_grant. GET /Invoices without `page` omits line
 // items, as Xero does. Webhooks are only delivered after the intent-to-receive handshake passed.
 //
-// Control API (besides the common /_control/{latency,faults,clock,reset}):
+// Control API (besides the common /_control/{latency,faults,lost-responses,clock,reset}):
 //   POST /_control/apps {clientId?, clientSecret?, redirectUris?, webhookKey?, webhookUrl?, consentTenantIds?}
 //   POST /_control/apps/:clientId/webhook {url?, key?}, POST /_control/apps/:clientId/webhook/intent-to-receive
 //   POST /_control/tenants {id?, name?, baseCurrency?}, GET /_control/tenants/:id (contacts, items, invoices, idempotencyKeys, call counts)
 //   POST /_control/consent {clientId, tenantIds?, scope?} -> {authEventId, tenantIds, tokenSet}
 //   POST /_control/limits {perMinute?, perDay?, concurrent?, appPerMinute?}, GET /_control/requests (log + counts)
-//   POST|DELETE /_control/lost-responses {route, times?, delayMs?}: do the work, then drop the socket
 //   POST /_control/webhooks/faults {drop?, duplicate?, delayMs?}, GET /_control/webhooks (delivery log)
 import express from 'express';
 import { createSimulatorBase, listen, type SimulatorOptions } from '../common/server.ts';
-import { LostResponses } from '../common/lost-response.ts';
 import { WebhookSender } from '../common/webhooks.ts';
 import { registerXeroControl, requestCounts, tenantSnapshot } from './control.ts';
 import { grantConsent, IdTokenSigner, issueTokens, registerXeroIdentity } from './oauth.ts';
@@ -72,16 +70,13 @@ export async function startXeroSimulator(options: XeroSimulatorOptions = {}) {
   const sender = new WebhookSender({ maxAttempts: 5, backoffMs: (n) => 20 * 2 ** n, timeoutMs: 5000 });
   let url = '';
   const webhooks = new XeroWebhooks(state, sender, base.clock, () => url);
-  const lostResponses = new LostResponses();
   const signer = new IdTokenSigner();
 
-  registerXeroControl(base.app, state, base.clock, lostResponses, sender, webhooks);
-  base.app.use(lostResponses.middleware());
+  registerXeroControl(base.app, state, base.clock, sender, webhooks);
   registerXeroIdentity(base.app, state, base.clock, signer);
   registerXeroAccounting(base.app, state, base.clock, (router) => registerXeroResources(router, (tenant, changes) => webhooks.publish(tenant, changes)));
   base.onReset(() => {
     state.reset();
-    lostResponses.clear();
     sender.reset();
   });
 
@@ -104,7 +99,7 @@ export async function startXeroSimulator(options: XeroSimulatorOptions = {}) {
     clock: base.clock,
     faults: base.faults,
     latency: base.latency,
-    lostResponses,
+    lostResponses: base.lostResponses,
     webhooks: sender,
     clientId: seed.apps[0].clientId,
     clientSecret: seed.apps[0].clientSecret,

@@ -167,6 +167,8 @@ describe.skipIf(chromiumMissing)('when merchants use the embedded admin in a bro
     await h.screenshot(supplier, 'connectors');
     await supplier.locator('[data-connector="woocommerce"]').getByRole('link', { name: 'Connect' }).click();
     await supplier.getByLabel('Store address').waitFor();
+    await supplier.getByLabel('System of record').check();
+    expect(await supplier.getByLabel('System of record').isChecked()).toBe(true);
     await h.screenshot(supplier, 'connector-woocommerce');
   }, 120_000);
 });

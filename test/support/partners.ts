@@ -42,7 +42,7 @@ export async function createPartners(db: Db, sim: ShopifySimulator, options: Par
           externalAccount: domain,
           credentials: sealCredentials({ accessToken: token }),
           config: { shop: domain, baseUrlOverride: sim.url },
-          purposes: [role === 'SUPPLIER' ? 'catalog-source' : 'catalog-target'],
+          purposes: [role === 'SUPPLIER' ? 'catalog_source' : 'catalog_target'],
         },
       });
       return { shop, connection };

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Invoice" ADD COLUMN     "content" JSONB NOT NULL DEFAULT '{}';
+

@@ -1,0 +1,134 @@
+// An order end to end, as it happens in production: a customer buys at a retailer's Shopify, the
+// simulator delivers the signed orders/create webhook to Tandem's route, the route enqueues the
+// order pull, a real BullMQ worker runs the engine, and the order reaches the supplier's Shopify,
+// its system of record (WooCommerce) and its accounting (Xero) — within moments, not at the next
+// hourly pull. An invoice Xero refused waits for the scheduled invoices.post run.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startShopifySimulator, type ShopifySimulator } from '../simulators/shopify/index.ts';
+import type { XeroSimulator } from '../simulators/xero/index.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { deletePrefix, testRedis, uniquePrefix } from './support/redis.ts';
+import { createPartners, productWith, type Partners } from './support/partners.ts';
+import { backOffices, connectXero, type BackOffice } from './support/back-office.ts';
+import { useDatabase } from '../app/db.server.ts';
+import { env } from '../app/env.server.ts';
+import { useQueues } from '../app/jobs/app-queues.server.ts';
+import { enqueue } from '../app/jobs/enqueue.server.ts';
+import { openQueues, type Queues } from '../app/jobs/queues.server.ts';
+import { startWorkers, type RunningWorkers } from '../app/jobs/worker.server.ts';
+import { engineHandlers } from '../app/jobs/handlers.server.ts';
+import { Budgets } from '../app/jobs/budget.server.ts';
+import { createSyncContext } from '../app/sync/connections.server.ts';
+import { syncCatalogToPartner } from '../app/sync/listings.server.ts';
+import { approveListings } from '../app/sync/approvals.server.ts';
+
+const redis = testRedis();
+const prefix = uniquePrefix('order-e2e');
+let t: TestDatabase;
+let sim: ShopifySimulator;
+let books: BackOffice;
+let xero: XeroSimulator;
+let receiver: Server;
+let queues: Queues;
+let workers: RunningWorkers;
+let partners: Partners;
+
+/** Hands each delivery to the route module exactly as Remix would. */
+async function startReceiver() {
+  const { action } = await import('../app/routes/webhooks.orders.create.tsx');
+  receiver = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const request = new Request(`http://localhost/webhooks/orders/create`, { method: 'POST', headers, body: Buffer.concat(chunks) });
+    try {
+      const response = await action({ request, params: {}, context: {} });
+      res.writeHead(response.status).end();
+    } catch (thrown) {
+      res.writeHead(thrown instanceof Response ? thrown.status : 500).end();
+    }
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/orders/create`;
+}
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('timed out waiting for the order to go through');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase('order_e2e');
+  useDatabase(t.db);
+  queues = openQueues({ connection: redis, prefix });
+  useQueues(queues);
+  sim = await startShopifySimulator({ latencyMs: 0, app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET } });
+  sim.setWebhookSubscriptions([{ topic: 'orders/create', uri: await startReceiver() }]);
+  partners = await createPartners(t.db, sim);
+  await t.db.shop.update({ where: { id: partners.retailerShopId }, data: { name: 'Corner Store', email: 'buyer@corner.example' } });
+  sim.seedProducts(partners.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '7.50')]);
+  books = await backOffices.woocommerce(t.db, partners.supplierShopId);
+  ({ sim: xero } = await connectXero(t.db, partners.supplierShopId));
+  const ctx = createSyncContext(t.db);
+  await syncCatalogToPartner(ctx, partners.partnershipId, { mode: 'FULL', trigger: 'manual' });
+  const listings = await t.db.listing.findMany({ where: { partnershipId: partners.partnershipId } });
+  await approveListings(ctx, partners.retailerShopId, listings.map((l) => l.id));
+  workers = startWorkers({ db: t.db, redis: { connection: redis, prefix }, handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }) }), queues: ['orders.pull', 'invoices.post'] });
+});
+
+afterAll(async () => {
+  await workers?.close();
+  await queues?.close();
+  await sim?.close();
+  await books?.close();
+  await xero?.close();
+  await new Promise((r) => receiver?.close(r));
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
+  await t?.drop();
+});
+
+describe('when a customer buys a supplier product at a retailer', () => {
+  it('forwards the order to the supplier, posts it to its system of record and invoices it, on the webhook', async () => {
+    const placed = sim.placeOrder(partners.retailerDomain, { lineItems: [{ sku: 'TOTE', quantity: 2 }], shippingAddress: { address1: '1 Main St', city: 'Portland', countryCode: 'US', zip: '97201' } });
+
+    const link = await until(() => t.db.orderLink.findFirst({ where: { retailerOrderId: placed.id, state: 'POSTED' } }));
+    const invoice = await until(() => t.db.invoice.findFirst({ where: { orderLinkId: link.id, status: 'POSTED' } }));
+
+    const [supplierOrder] = sim.orders(partners.supplierDomain);
+    expect(link).toMatchObject({ supplierOrderId: supplierOrder!.id, systemOfRecordId: books.orders()[0]!.id });
+    expect(books.orders().map((o) => o.lines)).toEqual([['TOTE × 2 @ 7.50']]);
+    expect(xero.snapshot().invoices.map((i) => [i.InvoiceID, i.Reference, i.Total])).toEqual([[invoice.externalInvoiceId, `${placed.name} from ${partners.retailerDomain}`, 15]]);
+    const run = await until(() => t.db.syncRun.findFirst({ where: { kind: 'orders.pull', partnershipId: partners.partnershipId, finishedAt: { not: null } } }));
+    expect(run).toMatchObject({ trigger: 'webhook', status: 'SUCCEEDED', shopId: partners.retailerShopId });
+    expect(run.counts).toMatchObject({ forwarded: 1, posted: 1, invoicesPosted: 1 });
+  });
+});
+
+describe('when Xero refused an invoice and its wait is over', () => {
+  it('posts it on the scheduled invoices.post run', async () => {
+    xero.faults.add({ route: '^PUT /api.xro/2.0/Invoices$', status: 503, times: 4 });
+    const placed = sim.placeOrder(partners.retailerDomain, { lineItems: [{ sku: 'TOTE', quantity: 1 }], shippingAddress: { address1: '1 Main St', city: 'Portland', countryCode: 'US', zip: '97201' } });
+    const link = await until(() => t.db.orderLink.findFirst({ where: { retailerOrderId: placed.id, state: 'POSTED' } }));
+    const waiting = await until(() => t.db.invoice.findFirst({ where: { orderLinkId: link.id, status: 'RETRYING' } }));
+    expect(waiting.nextAttemptAt!.getTime() - waiting.updatedAt.getTime()).toBeGreaterThan(119 * 60_000);
+
+    // Two hours on: the retry is due.
+    await t.db.invoice.update({ where: { id: waiting.id }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+    await enqueue(queues, 'invoices.post', {});
+
+    const posted = await until(() => t.db.invoice.findFirst({ where: { id: waiting.id, status: 'POSTED' } }));
+    expect(posted.attempts).toBe(2);
+    expect(xero.snapshot().invoices.map((i) => i.Reference)).toContain(`${placed.name} from ${partners.retailerDomain}`);
+    const alert = await t.db.alert.findFirstOrThrow({ where: { key: `invoice-failed_${waiting.id}` } });
+    expect(alert.resolvedAt).toBeInstanceOf(Date);
+  });
+});
