@@ -151,8 +151,10 @@ describe('when the vendor reports what is left', () => {
     const [b] = budgets({ ...base, unit: 'cost', kind: 'token-bucket', capacity: 100, refillPerSecond: 1 });
     await b.spend(100);
     await b.refund(60);
+    // Without the refund the bucket holds nothing and 50 points take 50 s at 1 point/s; with it
+    // they are there at once. The bound is loose so a loaded machine cannot fail it.
     const { waitedMs } = await b.spend(50);
-    expect(waitedMs).toBeLessThan(50);
+    expect(waitedMs).toBeLessThan(10_000);
     expect((await b.usage()).today).toBe(90);
   });
 });
