@@ -432,6 +432,19 @@ describe('Lightspeed connector against the simulator', () => {
   });
 
   describe('when customers are looked up', () => {
+    it('finds a customer by account id (its customer code) before email, and by email when the code is unknown', async () => {
+      const a = sim.seedCustomer(PREFIX, { customer_code: 'RET-1', email: 'a@retail.example', first_name: 'A' });
+      const b = sim.seedCustomer(PREFIX, { customer_code: 'RET-2', email: 'b@retail.example', first_name: 'B' });
+      const reader = requireCapability(connect(sim, storeCredentials(sim, tokens)), 'customers.read');
+      const found = await Promise.all([
+        reader.findCustomer({ accountId: 'RET-1' }),
+        reader.findCustomer({ accountId: 'RET-1', email: 'b@retail.example' }),
+        reader.findCustomer({ accountId: 'RET-9', email: 'B@Retail.example' }),
+        reader.findCustomer({ accountId: 'RET-9' }),
+      ]);
+      expect(found.map((c) => c?.externalId ?? null)).toEqual([a.id, a.id, b.id, null]);
+    });
+
     it('finds a customer by email whatever its case and creates none twice', async () => {
       const connector = connect(sim, storeCredentials(sim, tokens));
       const writer = requireCapability(connector, 'customers.write');

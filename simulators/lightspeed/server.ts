@@ -295,7 +295,7 @@ export function lightspeedRouter({ state, clock, sender, clientSecret }: Deps) {
     }),
   );
 
-  // ---- search (2.0 /search: customers by email, products by sku, sales by invoice_number)
+  // ---- search (2.0 /search: customers by email or customer_code, products by sku, sales by invoice_number)
   router.get(
     '/search',
     handle((req, res) => {
@@ -303,7 +303,12 @@ export function lightspeedRouter({ state, clock, sender, clientSecret }: Deps) {
       const text = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
       if (q.type === 'customers') {
         const email = text(q.email);
-        res.json({ data: req.retailer.customers.filter((c) => !c.deleted_at && (!email || c.email?.toLowerCase() === email)).map(presentCustomer) });
+        const code = typeof q.customer_code === 'string' ? q.customer_code : undefined;
+        res.json({
+          data: req.retailer.customers
+            .filter((c) => !c.deleted_at && (!email || c.email?.toLowerCase() === email) && (code === undefined || c.customer_code === code))
+            .map(presentCustomer),
+        });
       } else if (q.type === 'products') {
         res.json({ data: req.retailer.products.filter((p) => !p.deleted_at && (q.sku === undefined || p.sku === q.sku)).map((p) => presentProduct(req.retailer, p)) });
       } else if (q.type === 'sales') {
