@@ -232,7 +232,26 @@ describe('when BigCommerce calls the webhook URL', () => {
     expect(event).toEqual({ kind: 'order.created', eventId: JSON.parse(delivery.body).hash, shop: STORE, orderExternalId: String(order.id) });
   });
 
+  it('translates the stock callbacks its own inventory writes cause, by variant and by product', async () => {
+    store().hooks.push({ id: 2, client_id: 'tandem', scope: 'store/*', destination: url, is_active: true, headers: webhookHeaders(WEBHOOK_SECRET), created_at: 0, updated_at: 0 });
+    received.length = 0;
+    const shirtS = await variantOf('SHIRT-S');
+    const tote = await variantOf('TOTE');
+    await requireCapability(connectTo(sim), 'inventory.write').writeInventory([
+      { variant: { variantId: shirtS.externalId }, quantity: 9 },
+      { variant: { variantId: tote.externalId }, quantity: 12 },
+    ]);
+    await sim.webhooks.drain();
+
+    const events = await Promise.all(received.map((d) => verifier().verifyWebhook(headersOf(d.headers), Buffer.from(d.body))));
+    expect(events.map((e) => (e === 'ignored' ? e : { ...e, eventId: undefined }))).toEqual([
+      { kind: 'inventory.updated', eventId: undefined, shop: STORE, inventoryItemId: shirtS.externalId, locationId: null, available: 9 },
+      { kind: 'product.updated', eventId: undefined, shop: STORE, productExternalId: tote.productExternalId },
+    ]);
+  });
+
   it.each([
+    ['store/sku/updated', { type: 'sku', id: 461, sku: { product_id: 206, variant_id: 509 } }, { kind: 'product.updated', productExternalId: '206' }],
     ['store/sku/inventory/updated', { type: 'sku', id: 461, inventory: { product_id: 206, method: 'absolute', value: 5, variant_id: 509 } }, { kind: 'inventory.updated', inventoryItemId: '509', locationId: null, available: 5 }],
     ['store/product/inventory/updated', { type: 'product', id: 167, inventory: { product_id: 167, method: 'absolute', value: 9 } }, { kind: 'product.updated', productExternalId: '167' }],
     ['store/shipment/created', { type: 'shipment', id: 12, orderId: 251 }, { kind: 'fulfillment.created', orderExternalId: '251', fulfillmentExternalId: '12' }],

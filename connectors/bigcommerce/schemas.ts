@@ -130,6 +130,7 @@ export const BigCommerceCallback = z.object({
       id: z.number().optional(),
       orderId: z.number().optional(),
       inventory: z.object({ product_id: z.number().optional(), variant_id: z.number().optional(), method: z.string().optional(), value: z.number().optional() }).optional(),
+      sku: z.object({ product_id: z.number().optional(), variant_id: z.number().optional() }).optional(),
     })
     .default({}),
 });

@@ -60,6 +60,10 @@ export function verifyBigCommerceWebhook(headers: HeaderBag, rawBody: Buffer | s
     case 'store/product/created':
     case 'store/product/updated':
       return { kind: 'product.updated', ...base, productExternalId: id };
+    case 'store/sku/created':
+    case 'store/sku/updated':
+      // A variant's price, SKU or options changed: its product is re-read.
+      return { kind: 'product.updated', ...base, productExternalId: String(callback.data.sku?.product_id ?? id) };
     case 'store/product/deleted':
       return { kind: 'product.deleted', ...base, productExternalId: id };
     case 'store/sku/inventory/updated':

@@ -1,6 +1,6 @@
-// Customers by email through the 2.0 search (`GET /api/2.0/search?type=customers&email=…`). The
-// partner's account id is stored as the customer_code; X-Series search has no code lookup, so an
-// account id is checked against the customers the email finds.
+// Customers through the 2.0 search (`GET /api/2.0/search?type=customers&…`, search API: customers
+// by `customer_code` or `email`). The partner's account id is stored as the customer_code, so it is
+// looked up first; then the email, whatever its case.
 import type { CustomerInput, TandemCustomer } from '../sdk/types.ts';
 import type { LightspeedClient } from './client.ts';
 import { about } from './errors.ts';
@@ -8,11 +8,15 @@ import { toLightspeedCustomer, toTandemCustomer } from './map.ts';
 import { LightspeedCustomerOne, LightspeedCustomerSearch } from './schemas.ts';
 
 export async function findCustomer(ls: LightspeedClient, query: { email?: string | null; accountId?: string | null }): Promise<TandemCustomer | null> {
+  if (query.accountId) {
+    const { data } = await ls.request({ path: '2.0/search', query: { type: 'customers', customer_code: query.accountId } }, LightspeedCustomerSearch);
+    const byCode = data.data.find((c) => c.customer_code === query.accountId);
+    if (byCode) return toTandemCustomer(byCode);
+  }
   if (!query.email) return null;
   const { data } = await ls.request({ path: '2.0/search', query: { type: 'customers', email: query.email } }, LightspeedCustomerSearch);
-  const matches = data.data.filter((c) => c.email?.toLowerCase() === query.email?.toLowerCase());
-  const chosen = (query.accountId && matches.find((c) => c.customer_code === query.accountId)) || matches[0];
-  return chosen ? toTandemCustomer(chosen) : null;
+  const match = data.data.find((c) => c.email?.toLowerCase() === query.email?.toLowerCase());
+  return match ? toTandemCustomer(match) : null;
 }
 
 /** Creates the customer unless one with the email exists (then that one is returned as it is). */

@@ -1,3 +1,5 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLightspeedSimulator, type LightspeedSimulator } from '../../simulators/lightspeed/index.ts';
 import type { Budget, RateLimitPolicy } from '../sdk/budget.ts';
@@ -8,6 +10,7 @@ import { createMemoryBudget } from '../sdk/memory-budget.ts';
 import type { Sku } from '../sdk/types.ts';
 import lightspeed from './index.ts';
 import { LightspeedConfig, manifest } from './manifest.ts';
+import { signLightspeedWebhook } from './webhooks.ts';
 
 const PREFIX = 'acme';
 const sku = (s: string) => s as Sku;
@@ -89,6 +92,16 @@ function countingBudget(policy: RateLimitPolicy = manifest.rateLimit) {
   return { budget, stats };
 }
 
+/** What the store's own register does to a sale, through the vendor API with the store's token. */
+async function storeCall(sim: LightspeedSimulator, accessToken: string, method: string, path: string, body: unknown) {
+  const res = await fetch(`${sim.apiBase(PREFIX)}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+}
+
 describeConnectorConformance('Lightspeed X-Series', async () => {
   const sim = await startLightspeedSimulator({ latencyMs: 0 });
   const made = sim.createRetailer({ domainPrefix: PREFIX });
@@ -97,6 +110,13 @@ describeConnectorConformance('Lightspeed X-Series', async () => {
   return {
     connector: connect(sim, storeCredentials(sim, made)),
     fixtures: { knownSku: sku('P1-S'), duplicateSku: sku('TWIN'), minimumProducts: 22, newCustomerEmail: 'buyer@retail.example' },
+    signWebhook: (_type, body) => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-signature': signLightspeedWebhook(body, sim.oauthApp.clientSecret) }),
+    sampleWebhook: {
+      topic: 'sale.update',
+      body: new URLSearchParams({ type: 'sale.update', domain_prefix: PREFIX, payload: JSON.stringify({ id: 'sale-1', version: 7, state: 'closed' }) }).toString(),
+    },
+    // The store completes the forwarded (pending) sale at its register.
+    shipOnPlatform: (saleId) => storeCall(sim, made.accessToken, 'PUT', `/sales/${saleId}`, { state: 'closed' }),
     close: () => sim.close(),
   };
 });
@@ -294,7 +314,137 @@ describe('Lightspeed connector against the simulator', () => {
     });
   });
 
+  describe('when the store ships a forwarded sale', () => {
+    it('reports a dispatch once it is fulfilled, with each line’s SKU and quantity, and no tracking (X-Series has none)', async () => {
+      seedCatalog(sim, 1);
+      const sale = sim.placeSale(PREFIX, { lines: [{ sku: 'P1-S', quantity: 2 }, { sku: 'P1-M', quantity: 1 }], fulfillment: 'DISPATCH' });
+      const reader = requireCapability(connect(sim, storeCredentials(sim, tokens)), 'fulfillments.read');
+      expect(await reader.listFulfillments(sale.id)).toEqual([]);
+
+      await storeCall(sim, tokens.accessToken, 'POST', '/fulfillments/fulfill', { sale_id: sale.id });
+      const [record] = retailer().fulfillments;
+      expect(await reader.listFulfillments(sale.id)).toEqual([
+        {
+          externalId: record.id,
+          orderExternalId: sale.id,
+          createdAt: new Date(record.updated_at),
+          lines: [
+            { sku: 'P1-S', quantity: 2, lineExternalId: sale.line_items[0].id },
+            { sku: 'P1-M', quantity: 1, lineExternalId: sale.line_items[1].id },
+          ],
+          carrier: null,
+          trackingNumber: null,
+          trackingUrl: null,
+        },
+      ]);
+    });
+
+    it('counts a forwarded sale the store completed without fulfilment records as shipped whole, and an open one as not shipped', async () => {
+      seedCatalog(sim, 1);
+      const connector = connect(sim, storeCredentials(sim, tokens));
+      const order = await requireCapability(connector, 'orders.write').createOrder({
+        externalReference: 'tandem-retail-2001',
+        currency: 'USD',
+        lineItems: [{ sku: sku('P1-M'), title: 'Tee 1', quantity: 3, price: '12.00' }],
+      });
+      const reader = requireCapability(connector, 'fulfillments.read');
+      expect(await reader.listFulfillments(order.externalId)).toEqual([]);
+
+      await storeCall(sim, tokens.accessToken, 'PUT', `/sales/${order.externalId}`, { state: 'closed' });
+      const shipped = await reader.listFulfillments(order.externalId);
+      expect(shipped.map((f) => [f.externalId, f.lines])).toEqual([[`sale-${order.externalId}`, [{ sku: 'P1-M', quantity: 3, lineExternalId: order.lineItems[0].externalId }]]]);
+    });
+  });
+
+  describe('when Lightspeed calls the webhook URL', () => {
+    let receiver: Server;
+    let receiverUrl: string;
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+
+    beforeAll(async () => {
+      receiver = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c) => chunks.push(c));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          res.end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/lightspeed`;
+    });
+    afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    beforeEach(() => {
+      received.length = 0;
+    });
+
+    async function deliveriesOfASale() {
+      seedCatalog(sim, 1);
+      for (const type of ['sale.update', 'inventory.update']) {
+        const res = await fetch(`${sim.apiBase(PREFIX)}/webhooks`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type, url: receiverUrl, active: true }),
+        });
+        expect(res.status).toBe(201);
+      }
+      const sale = sim.placeSale(PREFIX, { lines: [{ sku: 'P1-S', quantity: 2 }] });
+      await sim.webhooks.drain();
+      return sale;
+    }
+
+    it('verifies real deliveries and translates the sale and the stock change', async () => {
+      const sale = await deliveriesOfASale();
+      const verifier = requireCapability(connect(sim, storeCredentials(sim, tokens)), 'webhooks');
+      const events = await Promise.all(received.map((d) => verifier.verifyWebhook(d.headers, Buffer.from(d.body))));
+      const p1s = retailer().products.find((p) => p.sku === 'P1-S')!;
+      const level = retailer().inventory.find((i) => i.product_id === p1s.id)!;
+      expect(events).toEqual([
+        { kind: 'order.updated', eventId: `sale.update:${sale.id}@${sale.version}`, shop: PREFIX, orderExternalId: sale.id },
+        { kind: 'inventory.updated', eventId: `inventory.update:${level.id}@${level.version}`, shop: PREFIX, inventoryItemId: p1s.id, locationId: outletId, available: 3 },
+      ]);
+    });
+
+    it.each([
+      ['signed with another secret', (d: { headers: IncomingHttpHeaders; body: string }) => ({ ...d, headers: { ...d.headers, 'x-signature': signLightspeedWebhook(d.body, 'not-the-client-secret') } }), 'Lightspeed webhook for acme has a wrong signature'],
+      ['altered on the way', (d: { headers: IncomingHttpHeaders; body: string }) => ({ ...d, body: d.body.replace('quantity', 'quantitz') }), 'Lightspeed webhook for acme has a wrong signature'],
+      ['unsigned', (d: { headers: IncomingHttpHeaders; body: string }) => ({ ...d, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 'Lightspeed webhook for acme has no X-Signature header'],
+    ])('refuses a delivery %s', async (_case, tamper, message) => {
+      await deliveriesOfASale();
+      const delivery = tamper(received[0]);
+      const verifier = requireCapability(connect(sim, storeCredentials(sim, tokens)), 'webhooks');
+      const err = await rejection(verifier.verifyWebhook(delivery.headers, Buffer.from(delivery.body)));
+      expect([err.code, err.message]).toEqual(['invalid', message]);
+    });
+
+    it('refuses a delivery for another store signed with the same app secret', async () => {
+      const body = new URLSearchParams({ type: 'sale.update', domain_prefix: 'other-store', payload: JSON.stringify({ id: 's-1', version: 1 }) }).toString();
+      const verifier = requireCapability(connect(sim, storeCredentials(sim, tokens)), 'webhooks');
+      const err = await rejection(verifier.verifyWebhook({ 'x-signature': signLightspeedWebhook(body, sim.oauthApp.clientSecret) }, body));
+      expect([err.code, err.message]).toEqual(['invalid', 'Lightspeed webhook sale.update comes from other-store, not acme']);
+    });
+
+    it('ignores a customer change', async () => {
+      const body = new URLSearchParams({ type: 'customer.update', payload: JSON.stringify({ id: 'c-1', version: 3 }) }).toString();
+      const verifier = requireCapability(connect(sim, storeCredentials(sim, tokens)), 'webhooks');
+      expect(await verifier.verifyWebhook({ 'x-signature': signLightspeedWebhook(body, sim.oauthApp.clientSecret) }, body)).toBe('ignored');
+    });
+  });
+
   describe('when customers are looked up', () => {
+    it('finds a customer by account id (its customer code) before email, and by email when the code is unknown', async () => {
+      const a = sim.seedCustomer(PREFIX, { customer_code: 'RET-1', email: 'a@retail.example', first_name: 'A' });
+      const b = sim.seedCustomer(PREFIX, { customer_code: 'RET-2', email: 'b@retail.example', first_name: 'B' });
+      const reader = requireCapability(connect(sim, storeCredentials(sim, tokens)), 'customers.read');
+      const found = await Promise.all([
+        reader.findCustomer({ accountId: 'RET-1' }),
+        reader.findCustomer({ accountId: 'RET-1', email: 'b@retail.example' }),
+        reader.findCustomer({ accountId: 'RET-9', email: 'B@Retail.example' }),
+        reader.findCustomer({ accountId: 'RET-9' }),
+      ]);
+      expect(found.map((c) => c?.externalId ?? null)).toEqual([a.id, a.id, b.id, null]);
+    });
+
     it('finds a customer by email whatever its case and creates none twice', async () => {
       const connector = connect(sim, storeCredentials(sim, tokens));
       const writer = requireCapability(connector, 'customers.write');

@@ -23,7 +23,17 @@ export const manifest: ConnectorManifest<typeof LightspeedConfig> = {
   logo: '/connectors/lightspeed.svg',
   authKind: 'oauth2',
   configSchema: LightspeedConfig,
-  capabilities: ['products.read', 'inventory.read', 'inventory.write', 'orders.read', 'orders.write', 'customers.read', 'customers.write'],
+  capabilities: [
+    'products.read',
+    'inventory.read',
+    'inventory.write',
+    'orders.read',
+    'orders.write',
+    'fulfillments.read',
+    'customers.read',
+    'customers.write',
+    'webhooks',
+  ],
   // A forwarded sale stays open for the store to complete on the retailer's account, which needs
   // the retailer as a customer (the connector has always attached one).
   customerRequiredFor: ['orders.write'],

@@ -2,7 +2,7 @@
 // (found again through `GET /api/2.0/search?type=sales&invoice_number=…`) and is repeated in the
 // note for people; the sale is looked up before it is created, so a retry after a crash between
 // Lightspeed's answer and Tandem's record finds the first sale instead of ringing up a second.
-import { Invalid } from '../sdk/errors.ts';
+import { Invalid, isConnectorError } from '../sdk/errors.ts';
 import type { ChangedSince, OrderCreateInput, Page, Sku, TandemOrder } from '../sdk/types.ts';
 import { findVariantsBySku } from './catalog.ts';
 import type { LightspeedClient } from './client.ts';
@@ -115,13 +115,28 @@ export class Sales {
     return variants[0].externalId;
   }
 
-  async #toOrder(sale: LightspeedSale): Promise<TandemOrder> {
-    for (const line of sale.line_items) {
-      if (this.#skus.has(line.product.id)) continue;
-      // GET /api/2026-07/products/{id}: the SKU of a line Tandem did not write.
-      const { data } = await this.ls.request({ path: `2026-07/products/${encodeURIComponent(line.product.id)}` }, LightspeedProductOne);
-      this.#skus.set(line.product.id, data.data.sku ? (data.data.sku as Sku) : null);
+  /** GET /api/2026-07/sales/{id}, or null when the store has no such sale. */
+  async sale(saleId: string): Promise<LightspeedSale | null> {
+    try {
+      return (await this.ls.request({ path: `2026-07/sales/${encodeURIComponent(saleId)}` }, LightspeedSaleOne)).data.data;
+    } catch (err) {
+      if (isConnectorError(err) && err.code === 'not_found') return null;
+      throw err;
     }
-    return toTandemOrder(sale, (id) => this.#skus.get(id) ?? null, this.currency);
+  }
+
+  /** The SKU of each product id (null when it has none), reading the products Tandem did not write. */
+  async skusOf(productIds: string[]): Promise<(productId: string) => Sku | null> {
+    for (const id of new Set(productIds)) {
+      if (this.#skus.has(id)) continue;
+      // GET /api/2026-07/products/{id}
+      const { data } = await this.ls.request({ path: `2026-07/products/${encodeURIComponent(id)}` }, LightspeedProductOne);
+      this.#skus.set(id, data.data.sku ? (data.data.sku as Sku) : null);
+    }
+    return (id) => this.#skus.get(id) ?? null;
+  }
+
+  async #toOrder(sale: LightspeedSale): Promise<TandemOrder> {
+    return toTandemOrder(sale, await this.skusOf(sale.line_items.map((l) => l.product.id)), this.currency);
   }
 }

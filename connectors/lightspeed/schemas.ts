@@ -60,6 +60,19 @@ export const LightspeedSalePage = z.object({ data: z.array(LightspeedSale), vers
 export const LightspeedSaleOne = z.object({ data: LightspeedSale });
 export const LightspeedSaleSearch = z.object({ data: z.array(LightspeedSale) });
 
+/** GET /api/2026-07/fulfillments (lightspeed-fulfillments-api-openapi.yml, FulfillmentSummaryItem). */
+export const LightspeedFulfillment = z.object({
+  id: z.string(),
+  sale_id: z.string(),
+  state: z.enum(['OPEN', 'STARTED', 'PICKED', 'PACKED', 'FULFILLED']),
+  note: text,
+  created_at: z.string(),
+  updated_at: z.string(),
+  line_items: z.array(z.object({ sale_line_item_id: z.string(), product_id: z.string(), quantity: z.string(), fulfilled_quantity: z.string() })),
+});
+export type LightspeedFulfillment = z.infer<typeof LightspeedFulfillment>;
+export const LightspeedFulfillmentPage = z.object({ data: z.array(LightspeedFulfillment) });
+
 export const LightspeedCustomer = z.object({
   id: z.string(),
   customer_code: text,
@@ -72,6 +85,17 @@ export const LightspeedCustomer = z.object({
 export type LightspeedCustomer = z.infer<typeof LightspeedCustomer>;
 export const LightspeedCustomerOne = z.object({ data: LightspeedCustomer });
 export const LightspeedCustomerSearch = z.object({ data: z.array(LightspeedCustomer) });
+
+/** The `payload` form field of a webhook delivery: the object that changed (only what Tandem reads). */
+export const LightspeedWebhookObject = z.object({
+  id: z.string(),
+  version: z.number().nullish(),
+  variant_parent_id: text,
+  family_id: text,
+  product_id: text,
+  outlet_id: text,
+  current_inventory_level: z.number().nullish(),
+});
 
 /** POST /api/1.0/token answer (authorization code and refresh grants). */
 export const LightspeedTokenResponse = z.object({

@@ -31,6 +31,11 @@ export interface ConformanceSetup {
   signWebhook?(topic: string, body: string): Record<string, string>;
   /** A webhook topic and body the connector must translate to an event (not 'ignored'). */
   sampleWebhook?: { topic: string; body: string };
+  /**
+   * The merchant ships a forwarded order in the platform's own back office (for fulfillments.read
+   * without fulfillments.write: the connector cannot make the shipment itself).
+   */
+  shipOnPlatform?(orderExternalId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -169,6 +174,25 @@ export function describeConnectorConformance(name: string, setup: () => Promise<
         const listed = await requireCapability(ctx.connector, 'fulfillments.read').listFulfillments(order.externalId);
         expect(listed.map((f) => f.trackingNumber)).toEqual(['1Z999AA10123456784']);
       }
+    });
+
+    when('fulfillments.read', 'lists nothing before a forwarded order ships, then its shipped lines', async () => {
+      const reader = requireCapability(ctx.connector, 'fulfillments.read');
+      const variant = await knownVariant();
+      const order = await requireCapability(ctx.connector, 'orders.write').createOrder({
+        externalReference: `tandem-conformance-shipped-${Date.now()}`,
+        currency: 'USD',
+        lineItems: [{ sku: fixture('knownSku'), title: variant.title, quantity: 2, price: variant.price, variantExternalId: variant.ref.variantId }],
+      });
+      expect(await reader.listFulfillments(order.externalId)).toEqual([]);
+      if (ctx.shipOnPlatform) await ctx.shipOnPlatform(order.externalId);
+      else if (ctx.connector.capabilities.has('fulfillments.write')) {
+        await requireCapability(ctx.connector, 'fulfillments.write').createFulfillment({ orderExternalId: order.externalId, lines: [], carrier: null, trackingNumber: null, trackingUrl: null });
+      } else throw new Error('the setup must provide shipOnPlatform for fulfillments.read without fulfillments.write');
+      const shipped = await reader.listFulfillments(order.externalId);
+      expect(shipped.map((f) => ({ order: f.orderExternalId, lines: f.lines.map((l) => [l.sku, l.quantity]) }))).toEqual([
+        { order: order.externalId, lines: [[fixture('knownSku'), 2]] },
+      ]);
     });
 
     when('customers.write', 'creates a customer once and finds it by email', async () => {

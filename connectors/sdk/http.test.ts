@@ -123,6 +123,15 @@ describe('when the platform keeps answering 5xx', () => {
     expect(hits).toHaveLength(1);
   });
 
+  it('waits the Retry-After a 503 gives before trying again', async () => {
+    handler = (_req, res, hit) => (hit === 1 ? json(res, 503, { message: 'maintenance' }, { 'retry-after': '1' }) : json(res, 200, { ok: true }));
+    const started = Date.now();
+    const { data } = await client({ backoff: { baseMs: 1, maxMs: 1 } }).request({ path: '/items' });
+    expect(data).toEqual({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(hits).toHaveLength(2);
+  });
+
   it('succeeds when the platform recovers within the retries', async () => {
     handler = (_req, res, hit) => (hit < 3 ? json(res, 500, {}) : json(res, 200, { id: 7 }));
     const { data } = await client().request({ method: 'POST', path: '/orders', json: {}, idempotent: true });

@@ -172,8 +172,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         });
       }
       if (status >= 500 || status === 408) {
+        // A 503 may say when to come back (RFC 9110 §10.2.3); within the caller's cap, that beats a guess.
+        const asked = parseRetryAfter(response.headers.get('retry-after'));
+        const wait = asked !== undefined && throttledWaitMs + asked <= maxWaitMs ? asked : backoffDelay(failures, backoff, random);
         if (failures < retries && retrySafe) {
-          await sleep(backoffDelay(failures++, backoff, random));
+          failures++;
+          if (asked !== undefined) throttledWaitMs += wait;
+          await sleep(wait);
           continue;
         }
         throw Unavailable(message, extra);

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { buildSchema, getVariableValues, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requestedCost } from './cost.ts';
 import { allDocuments, ORDERS_PAGE, PRODUCTS_PAGE, VARIANTS_PAGE } from './documents.ts';
 import { idempotencyKey } from './inventory.ts';
+import { publishingDocuments } from './publishing.ts';
 import { toShopifyOrderCreate, toShopifyProductSet } from './map.ts';
 import type { Sku } from '../sdk/types.ts';
 
@@ -126,6 +127,65 @@ describe.skipIf(!contractsPresent)('when validating every document the Shopify c
     const operation = parse(allDocuments[name]).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], JSON.parse(JSON.stringify(variables)));
     expect(coerced.errors?.map((e) => e.message) ?? []).toEqual([]);
+  });
+});
+
+// A document added to a module but not to `allDocuments` would skip the check above, so every
+// GraphQL template in the connector and the app is found by reading the sources.
+describe.skipIf(!contractsPresent)('when a GraphQL document is written anywhere in Tandem', () => {
+  const repoRoot = new URL('../../', import.meta.url);
+  const shopifyDir = new URL('./', import.meta.url);
+  let schema: GraphQLSchema;
+  beforeAll(() => {
+    schema = buildSchema(readFileSync(schemaPath, 'utf8'));
+  });
+
+  const sources = readdirSync(shopifyDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => ({ file: f, text: readFileSync(new URL(f, shopifyDir), 'utf8') }));
+
+  it('validates every exported gql document of the connector against the schema', async () => {
+    const checked: string[] = [];
+    const problems: string[] = [];
+    for (const { file, text } of sources) {
+      const names = [...text.matchAll(/export const (\w+) = gql`/g)].map((m) => m[1]);
+      if (names.length === 0) continue;
+      const module = (await import(new URL(file, shopifyDir).href)) as Record<string, unknown>;
+      for (const name of names) {
+        const document = module[name];
+        if (typeof document !== 'string') {
+          problems.push(`${file}: ${name} is not a string`);
+          continue;
+        }
+        problems.push(...validate(schema, parse(document)).map((e) => `${file}: ${name}: ${e.message}`));
+        checked.push(name);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toEqual(expect.arrayContaining([...Object.keys(allDocuments), ...Object.keys(publishingDocuments)]));
+  });
+
+  it('uses a gql template that is not exported only as a fragment inside an exported one', () => {
+    const stray = sources.flatMap(({ file, text }) =>
+      [...text.matchAll(/^const (\w+) = gql`/gm)].map((m) => m[1]).filter((name) => !new RegExp(`\\$\\{${name}\\}`).test(text)).map((name) => `${file}: ${name}`),
+    );
+    expect(stray).toEqual([]);
+  });
+
+  it('validates the app’s own #graphql documents against the schema', () => {
+    const appFiles = (readdirSync(new URL('app/', repoRoot), { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.startsWith('generated'));
+    const found: string[] = [];
+    const problems: string[] = [];
+    for (const file of appFiles) {
+      const text = readFileSync(new URL(`app/${file}`, repoRoot), 'utf8');
+      for (const m of text.matchAll(/`#graphql\s([^`]*)`/g)) {
+        if (m[1].includes('${')) problems.push(`app/${file}: a #graphql document with an interpolation cannot be checked: use variables`);
+        else problems.push(...validate(schema, parse(m[1])).map((e) => `app/${file}: ${e.message}`));
+        found.push(m[1].trim());
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(found).toContain('query TandemShop { shop { ianaTimezone name email } }');
   });
 });
 

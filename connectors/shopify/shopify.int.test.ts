@@ -202,6 +202,39 @@ describe('Shopify connector against the simulator', () => {
     });
   });
 
+  describe('when Shopify answers a storm of HTTP 429s', () => {
+    it('waits out each Retry-After and gets every call through, paying the budget for each attempt and refunding the refused ones', async () => {
+      seedCatalog(sim, 3);
+      sim.faults.add({ route: 'POST /store/.*/graphql', status: 429, times: 6, retryAfterS: 0.05 });
+      const inner = createMemoryBudget({ kind: 'token-bucket', capacity: 2_000, refillPerSecond: 100, unit: 'cost', source: 'https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits' });
+      const ledger = { spends: 0, spent: 0, refunded: 0 };
+      const budget: Budget = {
+        async spend(units = 1, opts) {
+          ledger.spends++;
+          ledger.spent += units;
+          return inner.spend(units, opts);
+        },
+        async refund(units) {
+          ledger.refunded += units;
+          return inner.refund(units);
+        },
+        observe: (state) => inner.observe(state),
+        usage: () => inner.usage(),
+      };
+      const reader = requireCapability(connect(sim, { accessToken: token }, budget), 'products.read');
+
+      const pages = await Promise.all(Array.from({ length: 4 }, () => reader.listChangedVariants({})));
+
+      expect(pages.map((p) => p.items.length)).toEqual([6, 6, 6, 6]);
+      expect(sim.faults.list()[0]).toMatchObject({ hits: 6, remaining: 0 });
+      const { counts } = sim.calls(SHOP);
+      expect([counts.total, counts.throttled]).toEqual([4, 0]);
+      expect(ledger.spends).toBe(10);
+      // What stays spent is exactly what Shopify charged for the four answered calls.
+      expect(ledger.spent - ledger.refunded).toBe(counts.costCharged);
+    });
+  });
+
   describe('when a full sync reads the whole catalog', () => {
     it('exports it as a bulk operation and reassembles every variant under its product', async () => {
       seedCatalog(sim, 5);
@@ -291,6 +324,21 @@ describe('Shopify connector against the simulator', () => {
       const stored = await credentials.get();
       expect(stored.accessToken).not.toBe(issued.access_token);
       expect(stored.refreshToken).not.toBe(issued.refresh_token);
+    });
+
+    it('refreshes once when several calls meet the expired token at once', async () => {
+      seedCatalog(sim, 1);
+      const issued = sim.issueToken(SHOP, { expiring: true });
+      const credentials = memoryCredentials({ accessToken: issued.access_token, refreshToken: issued.refresh_token, apiSecret: sim.app().clientSecret });
+      const connector = shopify.create({ shop: SHOP, clientId: sim.app().clientId }, { budget: unlimitedBudget, credentials, logger: silentLogger, baseUrlOverride: sim.url });
+      sim.clock.advance(3_601_000);
+      const reader = requireCapability(connector, 'products.read');
+      const pages = await Promise.all(Array.from({ length: 3 }, () => reader.listChangedVariants({})));
+      expect(pages.map((p) => p.items.length)).toEqual([2, 2, 2]);
+      const calls = sim.calls(SHOP).log;
+      expect(calls.filter((c) => c.kind === 'oauth')).toHaveLength(1);
+      expect(calls.filter((c) => c.kind === 'graphql' && c.status === 200)).toHaveLength(3);
+      expect((await credentials.get()).refreshToken).not.toBe(issued.refresh_token);
     });
   });
 

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { contractsPresent, missingContractsMessage, responseValidator } from '../common/openapi.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import yaml from 'js-yaml';
+import { contractsDir, contractsPresent, missingContractsMessage, responseValidator } from '../common/openapi.ts';
 import { startBigCommerceSimulator, type BigCommerceSimulator } from './index.ts';
 
 const CONTRACTS = 'bigcommerce';
@@ -350,6 +354,81 @@ describe('when an order is placed in the store', () => {
     sim.placeOrder(hash, { lines: [{ sku: 'TOTE', quantity: 1 }] });
     await sim.webhooks.drain();
     expect(received).toHaveLength(0);
+  });
+});
+
+// Every change Tandem acts on reaches a hook as the callback webhook-callbacks/<scope>.yml documents
+// (no field it lacks, each of its type), so the connector's translations meet real shapes.
+const CALLBACKS = 'bigcommerce/webhook-callbacks';
+describe.skipIf(!contractsPresent(CALLBACKS))(contractsPresent(CALLBACKS) ? 'when the catalog, stock and orders change under a hook on store/*' : missingContractsMessage(CALLBACKS), () => {
+  let receiver: Server;
+  let receiverUrl: string;
+  const received: { scope: string; body: Record<string, unknown> }[] = [];
+  const ajv = new Ajv({ allErrors: true, strict: false });
+
+  /** The documented callback of one scope, with undocumented fields refused. */
+  function callbackSchema(scope: string): object {
+    const file = resolve(contractsDir, CALLBACKS, `${scope.replace(/\//g, '_')}.yml`);
+    const strict = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(strict);
+      if (!node || typeof node !== 'object') return node;
+      const copy = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, d]) => [p, strict(d)])) : strict(v)]));
+      return 'properties' in copy ? { ...copy, additionalProperties: false } : copy;
+    };
+    const doc = yaml.load(readFileSync(file, 'utf8')) as { properties: Record<string, object> };
+    return strict(doc.properties[scope]) as object;
+  }
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        received.push({ scope: body.scope, body });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bc`;
+  });
+  afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
+
+  it('sends product, SKU, stock, order and shipment callbacks of the documented shapes', async () => {
+    received.length = 0;
+    await call('POST', '/v3/hooks', { scope: 'store/*', destination: receiverUrl });
+    const created = await call('POST', '/v3/catalog/products', { name: 'Mug', type: 'physical', weight: 1, price: 9, sku: 'MUG', inventory_level: 3, inventory_tracking: 'product' });
+    await call('PUT', `/v3/catalog/products/${created.body.data.id}`, { price: 10 });
+    const shirtS = (await call('GET', '/v3/catalog/variants?sku=SHIRT-S')).body.data[0];
+    await call('PUT', '/v3/catalog/variants', [{ id: shirtS.id, price: 41, inventory_level: 6 }]);
+    const location = (await call('GET', '/v3/inventory/locations')).body.data[0].id;
+    await call('PUT', '/v3/inventory/adjustments/absolute', { reason: 'count', items: [{ location_id: location, variant_id: shirtS.id, quantity: 4 }, { location_id: location, product_id: created.body.data.id, quantity: 8 }] });
+    const order = await call('POST', '/v2/orders', { products: [{ product_id: shirtS.product_id, product_options: [], quantity: 1, variant_id: shirtS.id }], billing_address: { email: 'b@example.com', first_name: 'B', last_name: 'C' } });
+    await call('PUT', `/v2/orders/${order.body.id}`, { status_id: 9 });
+    const address = (await call('GET', `/v2/orders/${order.body.id}/shipping_addresses`)).body[0].id;
+    const product = (await call('GET', `/v2/orders/${order.body.id}/products`)).body[0].id;
+    await call('POST', `/v2/orders/${order.body.id}/shipments`, { order_address_id: address, tracking_number: '1Z', items: [{ order_product_id: product, quantity: 1 }] });
+    await sim.webhooks.drain();
+
+    expect(received.map((r) => r.scope)).toEqual([
+      'store/product/created',
+      'store/product/updated',
+      'store/sku/updated',
+      'store/sku/inventory/updated',
+      'store/sku/inventory/updated',
+      'store/product/inventory/updated',
+      'store/order/created',
+      'store/sku/inventory/order/updated',
+      'store/order/updated',
+      'store/order/statusUpdated',
+      'store/shipment/created',
+      'store/order/statusUpdated',
+    ]);
+    for (const { scope, body } of received) {
+      const validate = ajv.compile(callbackSchema(scope));
+      expect(validate(body) ? [] : validate.errors?.map((e) => `${scope} ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)).toEqual([]);
+    }
+    expect(received.filter((r) => r.scope.includes('inventory')).map((r) => (r.body.data as { inventory: { value: number } }).inventory.value)).toEqual([6, 4, 8, 3]);
   });
 });
 

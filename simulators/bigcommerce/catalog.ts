@@ -169,6 +169,7 @@ export function adjustInventory(store: BcStore, items: AdjustmentItem[], mode: '
     variant.stock.set(locationId, mode === 'absolute' ? quantity : current + quantity);
     product.date_modified = now;
   }
+  return resolved.map(({ product, variant }) => ({ product, variant }));
 }
 
 export function stockBySku(store: BcStore): Record<string, number> {

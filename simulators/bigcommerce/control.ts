@@ -6,7 +6,7 @@ import express, { type Request, type Response } from 'express';
 import type { SimClock } from '../common/clock.ts';
 import type { WebhookSender } from '../common/webhooks.ts';
 import { BcError, createProduct, stockBySku, type ProductInput } from './catalog.ts';
-import { fireEvent } from './events.ts';
+import { fireEvent, fireOrderStock } from './events.ts';
 import { placeOrder } from './orders.ts';
 import { presentShipment } from './present.ts';
 import type { BcStore, BigCommerceState } from './state.ts';
@@ -85,6 +85,7 @@ export function bigCommerceControl(state: BigCommerceState, clock: SimClock, sen
         clock.now(),
       );
       fireEvent(sender, store, 'store/order/created', { type: 'order', id: order.id }, clock.nowMs());
+      fireOrderStock(sender, store, order, clock.nowMs());
       return order;
     },
     stockBySku(hash) {

@@ -6,7 +6,7 @@
 // secret goes into it). We reproduce exactly that.
 import { createHash } from 'node:crypto';
 import type { WebhookSender } from '../common/webhooks.ts';
-import type { BcStore } from './state.ts';
+import { variantStock, type BcOrder, type BcProduct, type BcStore, type BcVariant } from './state.ts';
 
 export interface BcCallback {
   scope: string;
@@ -35,4 +35,39 @@ export function fireEvent(sender: WebhookSender, store: BcStore, scope: string, 
     const body = JSON.stringify(buildCallback(store, scope, data, nowMs));
     sender.send(hook.destination, body, { 'content-type': 'application/json', ...(hook.headers ?? {}) });
   }
+}
+
+/**
+ * Stock of a variant moved (webhook-callbacks/store_sku_inventory_updated.yml and the data samples):
+ * a variant-tracked product reports the SKU, a product-tracked one the product, each with the new
+ * level as an absolute value; an order taking stock uses the `…/inventory/order/updated` scopes.
+ * Untracked products report nothing.
+ */
+export function fireStockChanged(sender: WebhookSender, store: BcStore, product: BcProduct, variant: BcVariant, cause: 'adjustment' | 'order', nowMs: number) {
+  const order = cause === 'order' ? 'order/' : '';
+  if (product.inventory_tracking === 'variant') {
+    const inventory = { product_id: product.id, method: 'absolute', value: variantStock(variant), variant_id: variant.id };
+    fireEvent(sender, store, `store/sku/inventory/${order}updated`, { type: 'sku', id: variant.id, inventory }, nowMs);
+  } else if (product.inventory_tracking === 'product') {
+    const inventory = { product_id: product.id, method: 'absolute', value: variantStock(product.variants[0]) };
+    fireEvent(sender, store, `store/product/inventory/${order}updated`, { type: 'product', id: product.id, inventory }, nowMs);
+  }
+}
+
+/** The stock events of an order's lines, once the order has taken its stock. */
+export function fireOrderStock(sender: WebhookSender, store: BcStore, order: BcOrder, nowMs: number) {
+  for (const line of order.lines) {
+    const product = store.products.find((p) => p.id === line.product_id);
+    const variant = product?.variants.find((v) => v.id === line.variant_id);
+    if (product && variant) fireStockChanged(sender, store, product, variant, 'order', nowMs);
+  }
+}
+
+/** A product or one of its SKUs changed (store_product_updated.yml, store_sku_updated.yml). */
+export function fireProductChanged(sender: WebhookSender, store: BcStore, product: BcProduct, scope: 'store/product/created' | 'store/product/updated', nowMs: number) {
+  fireEvent(sender, store, scope, { type: 'product', id: product.id }, nowMs);
+}
+
+export function fireSkuUpdated(sender: WebhookSender, store: BcStore, product: BcProduct, variant: BcVariant, nowMs: number) {
+  fireEvent(sender, store, 'store/sku/updated', { type: 'sku', id: variant.id, sku: { product_id: product.id, variant_id: variant.id } }, nowMs);
 }

@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { SimClock } from '../common/clock.ts';
 import type { WebhookSender } from '../common/webhooks.ts';
 import { adjustInventory, BcError, createProduct, updateVariant, type AdjustmentItem } from './catalog.ts';
-import { fireEvent } from './events.ts';
+import { fireEvent, fireOrderStock, fireProductChanged, fireSkuUpdated, fireStockChanged } from './events.ts';
 import { createShipment, placeOrder } from './orders.ts';
 import {
   paginate,
@@ -21,7 +21,7 @@ import {
   presentShippingAddress,
   presentVariant,
 } from './present.ts';
-import type { BcStore, BigCommerceState } from './state.ts';
+import type { BcProduct, BcStore, BcVariant, BigCommerceState } from './state.ts';
 
 export const STATUS_DOCS = '/api-docs/getting-started/api-status-codes';
 
@@ -85,6 +85,11 @@ const parseDate = (value: unknown) => (typeof value === 'string' ? new Date(valu
 
 export function bigCommerceRouter({ state, clock, sender }: Deps) {
   const router = express.Router({ mergeParams: true });
+  /** A variant edit fires store/sku/updated, and a stock event when it set inventory_level. */
+  const variantChanged = (store: BcStore, product: BcProduct, variant: BcVariant, update: { inventory_level?: unknown }) => {
+    fireSkuUpdated(sender, store, product, variant, clock.nowMs());
+    if (update.inventory_level !== undefined) fireStockChanged(sender, store, product, variant, 'adjustment', clock.nowMs());
+  };
   const handle =
     (fn: (req: StoreRequest, res: Response) => void) =>
     (req: Request, res: Response) => {
@@ -141,6 +146,7 @@ export function bigCommerceRouter({ state, clock, sender }: Deps) {
     '/v3/catalog/products',
     handle((req, res) => {
       const product = createProduct(state, req.store, req.body ?? {}, clock.now());
+      fireProductChanged(sender, req.store, product, 'store/product/created', clock.nowMs());
       res.json({ data: presentProduct(product, ['variants']), meta: {} });
     }),
   );
@@ -164,8 +170,10 @@ export function bigCommerceRouter({ state, clock, sender }: Deps) {
       if (typeof body.inventory_level === 'number') {
         if (product.inventory_tracking === 'variant') throw new BcError(422, 'inventory_level is tracked by variant for this product');
         updateVariant(req.store, { id: product.variants[0].id, inventory_level: body.inventory_level }, clock.now());
+        fireStockChanged(sender, req.store, product, product.variants[0], 'adjustment', clock.nowMs());
       }
       product.date_modified = clock.now();
+      fireProductChanged(sender, req.store, product, 'store/product/updated', clock.nowMs());
       res.json({ data: presentProduct(product, csv(req.query.include) ?? []), meta: {} });
     }),
   );
@@ -214,6 +222,7 @@ export function bigCommerceRouter({ state, clock, sender }: Deps) {
       const missing = items.findIndex((i) => typeof i?.id !== 'number');
       if (missing >= 0) throw new BcError(422, 'JSON data is missing or invalid', { [`${missing}.id`]: 'error.path.missing' });
       const updated = items.map((item) => updateVariant(req.store, item, clock.now()));
+      updated.forEach(({ product, variant }, i) => variantChanged(req.store, product, variant, items[i]));
       res.json({ data: updated.map(({ product, variant }) => presentVariant(product, variant)), meta: {} });
     }),
   );
@@ -225,6 +234,7 @@ export function bigCommerceRouter({ state, clock, sender }: Deps) {
         throw new BcError(404, 'The requested variant was not found.');
       }
       const { variant } = updateVariant(req.store, { ...(req.body ?? {}), id: Number(req.params.variantId) }, clock.now());
+      variantChanged(req.store, product, variant, req.body ?? {});
       res.json({ data: presentVariant(product, variant), meta: {} });
     }),
   );
@@ -235,7 +245,8 @@ export function bigCommerceRouter({ state, clock, sender }: Deps) {
     router[method](
       `/v3/inventory/adjustments/${mode}`,
       handle((req, res) => {
-        adjustInventory(req.store, (req.body?.items ?? []) as AdjustmentItem[], mode, clock.now());
+        const moved = adjustInventory(req.store, (req.body?.items ?? []) as AdjustmentItem[], mode, clock.now());
+        for (const { product, variant } of moved) fireStockChanged(sender, req.store, product, variant, 'adjustment', clock.nowMs());
         res.json({ transaction_id: `${state.nextId()}-${mode}` });
       }),
     );
@@ -381,6 +392,7 @@ export function bigCommerceRouter({ state, clock, sender }: Deps) {
     handle((req, res) => {
       const order = placeOrder(state, req.store, { ...(req.body ?? {}), allow_oversell: false }, clock.now());
       fireEvent(sender, req.store, 'store/order/created', { type: 'order', id: order.id }, clock.nowMs());
+      fireOrderStock(sender, req.store, order, clock.nowMs());
       res.json(presentOrder(baseUrl(req), order));
     }),
   );

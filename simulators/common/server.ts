@@ -54,8 +54,14 @@ export function createSimulatorBase(errorBody: VendorErrorBody, options: Simulat
   app.use(express.json({ limit, verify: keepRaw, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: true, verify: keepRaw }));
 
+  app.get('/_control/latency', (_req, res) => res.json({ ms: latency.ms }));
   app.post('/_control/latency', (req, res) => {
-    latency.ms = Number(req.body?.ms ?? 0);
+    const ms = Number(req.body?.ms);
+    if (!Number.isFinite(ms) || ms < 0) {
+      res.status(400).json({ error: 'ms must be a number of milliseconds, 0 or more' });
+      return;
+    }
+    latency.ms = ms;
     res.json({ ms: latency.ms });
   });
   app.post('/_control/faults', (req, res) => {

@@ -227,6 +227,37 @@ describeContract(contractTitle, () => {
   });
 });
 
+// The connector also reads outlets, registers and search results. Their per-tag splits are in the
+// same repository as the files above but were not copied into shared/contracts; these checks run
+// once they are (api-evangelist/lightspeed, openapi/lightspeed-{outlets,registers,search}-api-openapi.yml,
+// commit be7a4fdecf2cd134d3d34da6701f71dfad99bd72).
+const MORE = ['lightspeed-outlets-api-openapi.yml', 'lightspeed-registers-api-openapi.yml', 'lightspeed-search-api-openapi.yml'];
+const morePresent = MORE.every((f) => contractsPresent(`${CONTRACTS}/${f}`));
+const moreTitle = morePresent
+  ? 'Lightspeed simulator’s outlets, registers and search against the vendor OpenAPI (2026-07)'
+  : missingContractsMessage(`${CONTRACTS}/${MORE.find((f) => !contractsPresent(`${CONTRACTS}/${f}`))}`);
+
+describe.skipIf(!morePresent)(moreTitle, () => {
+  it('answers outlets and registers in the documented collections', async () => {
+    sim.setLimits(PREFIX, { registers: 2 });
+    expectContract('lightspeed-outlets-api-openapi.yml', 'GET', '/outlets', 200, (await call('GET', '/outlets')).body);
+    expectContract('lightspeed-registers-api-openapi.yml', 'GET', '/registers', 200, (await call('GET', '/registers')).body);
+  });
+
+  it('answers sale and customer searches with documented sales and customers', async () => {
+    const sale = sim.placeSale(PREFIX, { lines: [{ sku: 'TOTE', quantity: 1 }], invoice_number: 'tandem-1', customer_email: 'ada@example.com' });
+    const sales = await call('GET', '/search?type=sales&invoice_number=tandem-1');
+    const customers = await call('GET', '/search?type=customers&email=ada@example.com');
+    expectContract('lightspeed-search-api-openapi.yml', 'GET', '/search', 200, sales.body);
+    expectContract('lightspeed-search-api-openapi.yml', 'GET', '/search', 200, customers.body);
+    // The search document types its items only as objects: each is held to its resource's schema.
+    expect(sales.body.data.map((s: { id: string }) => s.id)).toEqual([sale.id]);
+    for (const item of sales.body.data) expectContract('lightspeed-sales-api-openapi.yml', 'GET', '/sales/{sale_id}', 200, { data: item });
+    expect(customers.body.data).toHaveLength(1);
+    for (const item of customers.body.data) expectContract('lightspeed-customers-api-openapi.yml', 'GET', '/customers/{customer_id}', 200, { data: item });
+  });
+});
+
 describe('when a retailer spends its rate limit', () => {
   it('allows 300 × registers + 50 per 5 minutes, then answers 429 with an RFC 1123 Retry-After', async () => {
     sim.setLimits(PREFIX, { registers: 1 });

@@ -164,3 +164,48 @@ export function presentCustomer(c: LsCustomer) {
     deleted_at: c.deleted_at,
   };
 }
+
+/**
+ * Outlets and registers (lightspeed-outlets-api-openapi.yml `Outlet`, lightspeed-registers-api-openapi.yml
+ * `Register`). They hold no state the simulator changes, so their versions are their positions.
+ */
+export function presentOutlet(retailer: LsRetailer, o: LsRetailer['outlets'][number], version: number) {
+  return {
+    id: o.id,
+    name: o.name,
+    default_tax_id: retailer.taxId,
+    currency: 'USD',
+    currency_symbol: '$',
+    display_prices: 'exclusive',
+    time_zone: 'UTC',
+    attributes: [],
+    physical_address_1: null,
+    physical_city: null,
+    physical_country_id: null,
+    deleted_at: null,
+    version,
+  };
+}
+
+export function presentRegister(retailer: LsRetailer, r: LsRetailer['registers'][number], version: number) {
+  return {
+    id: r.id,
+    name: r.name,
+    outlet_id: r.outlet_id,
+    invoice_prefix: '',
+    invoice_suffix: '',
+    invoice_sequence: retailer.sales.filter((s) => s.register_id === r.id).length,
+    is_open: true,
+    ask_for_note_on_save: 0,
+    ask_for_user_on_sale: false,
+    email_receipt: false,
+    print_receipt: true,
+    print_note_on_receipt: false,
+    show_discounts_on_receipts: true,
+    button_layout_id: null,
+    register_open_time: null,
+    register_close_time: null,
+    deleted_at: null,
+    version,
+  };
+}

@@ -6,7 +6,7 @@ import type { SimClock } from '../common/clock.ts';
 import type { WebhookSender } from '../common/webhooks.ts';
 import { createAdjustments, createProducts, LsError, updateProduct } from './catalog.ts';
 import { fireWebhook } from './events.ts';
-import { presentAdjustment, presentCustomer, presentFulfillment, presentInventory, presentProduct, presentSale, versionPage } from './present.ts';
+import { presentAdjustment, presentCustomer, presentFulfillment, presentInventory, presentOutlet, presentProduct, presentRegister, presentSale, versionPage } from './present.ts';
 import { createCustomer, createSale, fulfillSale, updateSale } from './sales.ts';
 import { rateLimitOf, uuid, type LightspeedState, type LsRetailer } from './state.ts';
 
@@ -99,8 +99,8 @@ export function lightspeedRouter({ state, clock, sender, clientSecret }: Deps) {
   };
 
   // ---- outlets and registers (rate limit depends on registers)
-  router.get('/outlets', handle((req, res) => res.json({ data: req.retailer.outlets.map((o) => ({ ...o, version: 1 })) })));
-  router.get('/registers', handle((req, res) => res.json({ data: req.retailer.registers.map((r) => ({ ...r, version: 1 })) })));
+  router.get('/outlets', handle((req, res) => res.json(versionPage(req.retailer.outlets.map((o, i) => presentOutlet(req.retailer, o, i + 1)), req.query))));
+  router.get('/registers', handle((req, res) => res.json(versionPage(req.retailer.registers.map((r, i) => presentRegister(req.retailer, r, i + 1)), req.query))));
 
   // ---- products (lightspeed-products-api-openapi.yml)
   router.get(
@@ -295,7 +295,7 @@ export function lightspeedRouter({ state, clock, sender, clientSecret }: Deps) {
     }),
   );
 
-  // ---- search (2.0 /search: customers by email, products by sku, sales by invoice_number)
+  // ---- search (2.0 /search: customers by email or customer_code, products by sku, sales by invoice_number)
   router.get(
     '/search',
     handle((req, res) => {
@@ -303,7 +303,12 @@ export function lightspeedRouter({ state, clock, sender, clientSecret }: Deps) {
       const text = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : undefined);
       if (q.type === 'customers') {
         const email = text(q.email);
-        res.json({ data: req.retailer.customers.filter((c) => !c.deleted_at && (!email || c.email?.toLowerCase() === email)).map(presentCustomer) });
+        const code = typeof q.customer_code === 'string' ? q.customer_code : undefined;
+        res.json({
+          data: req.retailer.customers
+            .filter((c) => !c.deleted_at && (!email || c.email?.toLowerCase() === email) && (code === undefined || c.customer_code === code))
+            .map(presentCustomer),
+        });
       } else if (q.type === 'products') {
         res.json({ data: req.retailer.products.filter((p) => !p.deleted_at && (q.sku === undefined || p.sku === q.sku)).map((p) => presentProduct(req.retailer, p)) });
       } else if (q.type === 'sales') {

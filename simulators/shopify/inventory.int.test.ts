@@ -119,6 +119,16 @@ describe('when adjusting quantities', () => {
     expect(res.body.data!.inventoryAdjustQuantities.userErrors).toEqual([]);
     expect(sim.inventoryBySku(SHOP, 'MUG-1')[0]).toMatchObject({ available: 15, onHand: 15 });
   });
+
+  it('refuses more than 250 changes in one call and changes nothing', async () => {
+    const changes = Array.from({ length: 251 }, () => ({ inventoryItemId: itemId, locationId, delta: 1 }));
+    const res = await gql(
+      `mutation($input: InventoryAdjustQuantitiesInput!) { inventoryAdjustQuantities(input: $input) @idempotent(key: "adj-2") { userErrors { code } } }`,
+      { input: { name: 'available', reason: 'received', changes } },
+    );
+    expect((res.body.errors as { message: string; extensions: { code: string } }[])[0]).toMatchObject({ message: 'The input array size of 251 is greater than the maximum allowed of 250.', extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' } });
+    expect(sim.inventoryBySku(SHOP, 'MUG-1')[0].available).toBe(10);
+  });
 });
 
 describe('when reading inventory levels', () => {

@@ -46,6 +46,13 @@ export function customerPayload(c: CustomerRecord) {
   };
 }
 
+/** The customer embedded in an order: as customers/create sends it, less the tags (orders-create.json). */
+function orderCustomerPayload(c: CustomerRecord) {
+  const full: Partial<ReturnType<typeof customerPayload>> = customerPayload(c);
+  delete full.tags;
+  return full;
+}
+
 export function orderPayload(shop: ShopRecord, o: OrderRecord) {
   const total = o.lineItems.reduce((s, li) => s + Number(li.price) * li.quantity, 0);
   const fulfillments = [...shop.fulfillments.values()].filter((f) => f.orderId === o.id);
@@ -95,7 +102,7 @@ export function orderPayload(shop: ShopRecord, o: OrderRecord) {
     updated_at: o.updatedAt,
     billing_address: address(o.billingAddress),
     shipping_address: address(o.shippingAddress),
-    customer: customer ? customerPayload(customer) : null,
+    customer: customer ? orderCustomerPayload(customer) : null,
     line_items: o.lineItems.map((li) => ({
       id: li.id,
       admin_graphql_api_id: gid('LineItem', li.id),
