@@ -123,6 +123,17 @@ describe('when the supplier’s schedules run for a new retailer', () => {
     expect(run.apiCalls).toBe(platformCalls() - before);
   });
 
+  it('pushes only the chosen product when the supplier syncs one product’s stock by hand', async () => {
+    sim.placeOrder(p.supplierDomain, { lineItems: [{ sku: 'SHIRT-S', quantity: 1 }, { sku: 'SHIRT-M', quantity: 1 }] });
+    const shirtS = await t.db.sourceVariant.findFirstOrThrow({ where: { connectionId: p.supplierConnectionId, sku: 'SHIRT-S' } });
+
+    const { jobId } = await requestManualRun(t.db, queues, { queue: 'inventory.push', shopId: p.supplierShopId, partnershipId: p.partnershipId, mode: 'FULL', variantIds: [shirtS.id] });
+    const run = await finishedRun('inventory.push', jobId);
+
+    expect(['SHIRT-S', 'SHIRT-M', 'TOTE'].map((sku) => available(p.retailerDomain, sku))).toEqual([4, 5, 3]);
+    expect(run.counts).toMatchObject({ listings: 1, pushed: 1 });
+  });
+
   it('re-reads and re-pushes everything in the nightly full run, and reports what it cost', async () => {
     const before = platformCalls();
 
@@ -131,6 +142,7 @@ describe('when the supplier’s schedules run for a new retailer', () => {
 
     expect(run).toMatchObject({ status: 'SUCCEEDED', trigger: 'nightly', mode: 'FULL' });
     expect(run.counts).toMatchObject({ listings: 3, pushed: 3, unchanged: 0, pricesUpdated: 3 });
+    expect(['SHIRT-S', 'SHIRT-M', 'TOTE'].map((sku) => available(p.retailerDomain, sku))).toEqual([4, 4, 3]);
     expect(run.apiCalls).toBeGreaterThan(0);
     expect(run.apiCalls).toBe(platformCalls() - before);
   });

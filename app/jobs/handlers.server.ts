@@ -71,7 +71,7 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
       return { counts: result.counts, errors: result.errors };
     }),
     'inventory.push': metered(async (p, ctx, job) => {
-      const r = await pushInventory(ctx, p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId });
+      const r = await pushInventory(ctx, p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId, sourceVariantIds: p.variantIds });
       return { counts: r.counts, errors: r.errors };
     }),
     oversell: metered(async (p, ctx) => {
