@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { addVariantTo, createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
+import { addVariantTo, createPartners, deleteProduct, editProduct, productWith, type Partners, type ProductEdit } from '../../test/support/partners.ts';
 import { approveListings, listPendingApprovals, rejectListings } from './approvals.server.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
 import { Invalid } from '../../connectors/sdk/errors.ts';
@@ -162,21 +162,43 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
   });
 });
 
-describe('when the supplier edits a product the retailer already lists', () => {
-  it.each([
-    [true, 'Linen Shirt (2026)'],
-    [false, 'Linen Shirt'],
-  ])('with force-overwrite %s the retailer shows the title "%s"', async (forceOverwrite, expected) => {
-    await partners({ forceOverwrite });
-    const [shirt] = sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S'], '20.00')]);
-    await sync();
+type RetailerProduct = ReturnType<ShopifySimulator['products']>[number];
+const frontImage = [{ url: 'https://cdn.supplier.example/shirt-front.jpg', altText: 'Front' }];
 
-    editProduct(sim, p.supplierDomain, shirt!.id, { title: 'Linen Shirt (2026)' });
+// Issue 5: with force-overwrite on, later supplier edits of title, description, images and options
+// overwrite the retailer's copy; off, only the price follows after the first import.
+const contentEdits: [string, ProductEdit, (x: RetailerProduct) => unknown, unknown, unknown][] = [
+  ['title', { title: 'Linen Shirt (2026)' }, (x) => x.title, 'Linen Shirt', 'Linen Shirt (2026)'],
+  ['description', { description: '<p>Now in organic linen</p>' }, (x) => x.descriptionHtml, '<p>Linen Shirt</p>', '<p>Now in organic linen</p>'],
+  [
+    'images',
+    { images: [{ url: 'https://cdn.supplier.example/shirt-back.jpg', altText: 'Back' }, ...frontImage] },
+    (x) => x.images,
+    frontImage,
+    [{ url: 'https://cdn.supplier.example/shirt-back.jpg', altText: 'Back' }, ...frontImage],
+  ],
+  ['options', { optionValues: { S1: 'Small', S2: 'Medium' } }, (x) => [x.options, x.variants.map((v) => `${v.sku} ${v.title}`)], [[{ name: 'Size', values: ['S1', 'S2'] }], ['SHIRT-S S1', 'SHIRT-M S2']], [[{ name: 'Size', values: ['Small', 'Medium'] }], ['SHIRT-S Small', 'SHIRT-M Medium']]],
+];
+
+describe.each([true, false])('when force-overwrite is %s and the supplier edits a listed product', (forceOverwrite) => {
+  it.each(contentEdits)('edits of the %s reach the retailer only under force-overwrite; the price always follows', async (_field, edit, read, before, after) => {
+    await partners({ forceOverwrite, pricingRule: { markupPercent: 100 } });
+    const [shirt] = sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00', { images: frontImage })]);
+    await sync();
+    expect(read(retailerProducts()[0]!)).toEqual(before);
+
+    editProduct(sim, p.supplierDomain, shirt!.id, { ...edit, price: '21.00' });
     const run = await sync();
 
-    expect(retailerProducts().map((x) => x.title)).toEqual([expected]);
-    expect(run.counts.updated ?? 0).toBe(forceOverwrite ? 1 : 0);
+    const [copy] = retailerProducts();
+    expect(read(copy!)).toEqual(forceOverwrite ? after : before);
+    expect(copy!.variants.map((v) => v.price)).toEqual(['42.00', '42.00']);
+    expect(run.counts).toMatchObject(forceOverwrite ? { updated: 2 } : { pricesUpdated: 2 });
+    expect(run.counts[forceOverwrite ? 'pricesUpdated' : 'updated']).toBeUndefined();
   });
+});
+
+describe('when the supplier edits a product the retailer already lists', () => {
 
   it.each([
     ['FULL', true, 'Linen Shirt'],
