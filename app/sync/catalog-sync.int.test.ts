@@ -7,6 +7,7 @@ import { pullSupplierCatalog } from './catalog.server.ts';
 import { Invalid } from '../../connectors/sdk/errors.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
+import { pushInventory } from './inventory-push.server.ts';
 
 let database: TestDatabase;
 let sim: ShopifySimulator;
@@ -334,6 +335,24 @@ describe('when a SKU or a partner variant changes after listing', () => {
     expect(run.counts.updated).toBe(1);
   });
 
+  it('with force-overwrite, a SKU edited at the supplier keeps the retailer’s variant, its id and its stock', async () => {
+    await partners({ forceOverwrite: true });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'])]);
+    await sync();
+    const [listing] = await listings();
+    await approveListings(ctx, p.retailerShopId, [listing!.id]);
+    await pushInventory(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual' });
+    expect(sim.inventoryBySku(p.retailerDomain, 'TOTE')[0]?.available).toBe(5);
+
+    editProduct(sim, p.supplierDomain, tote!.id, { skus: { TOTE: 'TOTE-XL' } });
+    await sync();
+    await pushInventory(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual' });
+
+    const [variant] = retailerProducts()[0]!.variants;
+    expect(variant).toMatchObject({ id: listing!.partnerVariantId, sku: 'TOTE-XL', available: 5 });
+    expect(await listings()).toMatchObject([{ id: listing!.id, partnerVariantId: listing!.partnerVariantId, partnerSku: 'TOTE-XL' }]);
+  });
+
   it('without force-overwrite, a SKU edited at the supplier keeps the listing linked by id and pushes nothing', async () => {
     await partners({ forceOverwrite: false });
     const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'])]);
@@ -348,6 +367,25 @@ describe('when a SKU or a partner variant changes after listing', () => {
     expect(after).toMatchObject({ id: before!.id, partnerVariantId: before!.partnerVariantId, partnerSku: 'TOTE' });
     expect(after!.sourceVariant.sku).toBe('TOTE-XL');
     expect(productCalls()).toBe(callsBefore);
+  });
+
+  it('keeps a variant whose SKU the retailer edited linked by its id: price and stock still reach it', async () => {
+    await partners({ pricingRule: { markupPercent: 100 } });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00')]);
+    await sync();
+    const [listing] = await listings();
+    await approveListings(ctx, p.retailerShopId, [listing!.id]);
+    editProduct(sim, p.retailerDomain, retailerProducts()[0]!.id, { skus: { TOTE: 'OUR-TOTE' } });
+
+    editProduct(sim, p.supplierDomain, tote!.id, { price: '6.00' });
+    sim.placeOrder(p.supplierDomain, { lineItems: [{ sku: 'TOTE', quantity: 2 }] });
+    const run = await sync();
+    await pushInventory(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual' });
+
+    expect(retailerProducts().flatMap((x) => x.variants.map((v) => [v.id, v.sku, v.price, v.available]))).toEqual([[listing!.partnerVariantId, 'OUR-TOTE', '12.00', 3]]);
+    expect(run.counts).toMatchObject({ pricesUpdated: 1 });
+    expect(run.counts.relinked ?? 0).toBe(0);
+    expect(await listings()).toMatchObject([{ id: listing!.id, partnerVariantId: listing!.partnerVariantId, lastError: null }]);
   });
 
   it('re-links by SKU a variant the retailer deleted and recreated, when its price next changes', async () => {
