@@ -223,6 +223,9 @@ describe('when shops and partnerships change in the web app while a worker runs'
     const catalog = await own.get('catalog.sync').getJobScheduler(schedulerId('catalog.sync', invited.id));
     expect(catalog).toMatchObject({ pattern: `0 ${spreadMinute(schedulerId('catalog.sync', invited.id))} */8 * * *` });
     expect(catalog?.template?.data).toEqual({ shopId: supplier.id, partnershipId: invited.id, trigger: 'schedule', mode: 'PARTIAL' });
+    // The job the scheduler puts on the queue retries with the job's own backoff (catalog-sync.server.ts).
+    const [next] = (await own.get('catalog.sync').getDelayed()).filter((j) => j.repeatJobKey === schedulerId('catalog.sync', invited.id));
+    expect(next?.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 } });
 
     await endPartnership(tdb.db, retailer.domain, invited.id);
     const ended = await pass();
