@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { deletePrefix, testRedis, uniquePrefix } from './support/redis.ts';
-import { createPartners, productWith, type Partners } from './support/partners.ts';
+import { createPartners, editProduct, productWith, type Partners } from './support/partners.ts';
 import { getConnector } from '../connectors/index.ts';
 import { Budgets } from '../app/jobs/budget.server.ts';
 import { requestManualRun } from '../app/jobs/enqueue.server.ts';
@@ -120,6 +120,19 @@ describe('when the supplier’s schedules run for a new retailer', () => {
     expect(['SHIRT-S', 'SHIRT-M', 'TOTE'].map((sku) => available(p.retailerDomain, sku))).toEqual([5, 5, 3]);
     expect(run).toMatchObject({ status: 'SUCCEEDED', trigger: 'manual', mode: 'PARTIAL' });
     expect(run.counts).toMatchObject({ listings: 3, pushed: 1, unchanged: 2 });
+    expect(run.apiCalls).toBe(platformCalls() - before);
+  });
+
+  it('carries a supplier price change to the retailer in the hourly inventory push, without waiting for catalog sync', async () => {
+    const [tote] = sim.products(p.supplierDomain).filter((x) => x.title === 'Canvas Tote');
+    editProduct(sim, p.supplierDomain, tote!.id, { price: '8.00' });
+    const before = platformCalls();
+
+    const job = await runScheduled('inventory.push', p.partnershipId);
+    const run = await finishedRun('inventory.push', job.id!);
+
+    expect(sim.products(p.retailerDomain).flatMap((x) => x.variants.map((v) => `${v.sku} ${v.price}`)).sort()).toEqual(['SHIRT-M 40.99', 'SHIRT-S 40.99', 'TOTE 16.99']);
+    expect(run.counts).toMatchObject({ pricesUpdated: 1, listings: 3, pushed: 0, unchanged: 3 });
     expect(run.apiCalls).toBe(platformCalls() - before);
   });
 

@@ -7,7 +7,7 @@ import type { Connection } from '../generated/prisma/client.ts';
 import type { Db } from '../db.server.ts';
 import { createSyncContext, type SyncContextOptions } from '../sync/connections.server.ts';
 import { pullSupplierCatalog } from '../sync/catalog.server.ts';
-import { sourceConnectionOf, syncCatalogToPartner } from '../sync/listings.server.ts';
+import { pushPricesToPartner, sourceConnectionOf, syncCatalogToPartner } from '../sync/listings.server.ts';
 import { pushInventory } from '../sync/inventory-push.server.ts';
 import { protectAgainstOversell } from '../sync/oversell.server.ts';
 import { sweepOldest } from '../sync/sweep.server.ts';
@@ -70,9 +70,11 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
       });
       return { counts: result.counts, errors: result.errors };
     }),
+    // Price and quantity (DESIGN's job table): prices the supplier changed, then stock.
     'inventory.push': metered(async (p, ctx, job) => {
+      const prices = await pushPricesToPartner(ctx, p.partnershipId, { mode: p.mode, sourceVariantIds: p.variantIds });
       const r = await pushInventory(ctx, p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId, sourceVariantIds: p.variantIds });
-      return { counts: r.counts, errors: r.errors };
+      return { counts: { ...prices.counts, ...r.counts }, errors: [...prices.errors, ...r.errors] };
     }),
     oversell: metered(async (p, ctx) => {
       const r = await protectAgainstOversell(ctx, {

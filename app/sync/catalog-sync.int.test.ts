@@ -6,7 +6,7 @@ import { approveListings, listPendingApprovals, rejectListings } from './approva
 import { pullSupplierCatalog } from './catalog.server.ts';
 import { Invalid } from '../../connectors/sdk/errors.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
-import { syncCatalogToPartner } from './listings.server.ts';
+import { pushPricesToPartner, syncCatalogToPartner } from './listings.server.ts';
 import { pushInventory } from './inventory-push.server.ts';
 
 let database: TestDatabase;
@@ -232,6 +232,30 @@ describe('when the supplier edits a product the retailer already lists', () => {
     expect(retailerProducts().flatMap((x) => x.variants.map((v) => v.price))).toEqual([retail]);
     expect(run.counts.pricesUpdated).toBe(1);
     expect((await listings()).map((l) => l.lastPushedPrice?.toFixed(2))).toEqual([retail]);
+  });
+});
+
+describe('when the hourly inventory push carries prices', () => {
+  it('writes a supplier price change through the rule, but no content and no new product, even under force-overwrite', async () => {
+    await partners({ forceOverwrite: true, pricingRule: { markupPercent: 100 } });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00')]);
+    await sync();
+
+    editProduct(sim, p.supplierDomain, tote!.id, { title: 'Canvas Tote XL', price: '6.50' });
+    sim.seedProducts(p.supplierDomain, [productWith('New Mug', ['MUG'], '3.00')]);
+    const prices = await pushPricesToPartner(ctx, p.partnershipId, { mode: 'PARTIAL' });
+
+    expect(retailerProducts().map((x) => [x.title, x.variants.map((v) => v.price)])).toEqual([['Canvas Tote', ['13.00']]]);
+    expect(prices.counts).toEqual({ supplierProductsRead: 2, relinked: 0, pricesUpdated: 1 });
+    expect(prices.errors).toEqual([]);
+    expect((await listings()).map((l) => [l.sourceVariant.sku, l.lastPushedPrice?.toFixed(2)])).toEqual([['TOTE', '13.00']]);
+
+    const again = await pushPricesToPartner(ctx, p.partnershipId, { mode: 'PARTIAL' });
+    expect(again.counts.pricesUpdated ?? 0).toBe(0);
+
+    const catalog = await sync();
+    expect(catalog.counts).toMatchObject({ created: 1, updated: 1 });
+    expect(retailerProducts().map((x) => x.title).sort()).toEqual(['Canvas Tote XL', 'New Mug']);
   });
 });
 
