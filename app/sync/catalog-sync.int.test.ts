@@ -8,6 +8,7 @@ import { Invalid } from '../../connectors/sdk/errors.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
 import { pushPricesToPartner, syncCatalogToPartner } from './listings.server.ts';
 import { pushInventory } from './inventory-push.server.ts';
+import { sweepOldest } from './sweep.server.ts';
 
 let database: TestDatabase;
 let sim: ShopifySimulator;
@@ -256,6 +257,33 @@ describe('when the hourly inventory push carries prices', () => {
     const catalog = await sync();
     expect(catalog.counts).toMatchObject({ created: 1, updated: 1 });
     expect(retailerProducts().map((x) => x.title).sort()).toEqual(['Canvas Tote XL', 'New Mug']);
+  });
+});
+
+describe('when the retailer edits a listed price by hand', () => {
+  it('finds the drift in the sweep, and the next Partial price push writes the supplier’s price back', async () => {
+    await partners({ pricingRule: { markupPercent: 100 } });
+    sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00'), productWith('Mug', ['MUG'], '3.00')]);
+    await sync();
+    const mug = retailerProducts().find((x) => x.title === 'Mug')!;
+    editProduct(sim, p.retailerDomain, mug.id, { price: '4.50' });
+
+    const swept = await sweepOldest(ctx, p.partnershipId, 10);
+
+    expect(swept.counts).toMatchObject({ checked: 2, priceDrifted: 1 });
+    expect((await listings()).map((l) => [l.sourceVariant.sku, l.priceDrift, l.observedPrice?.toFixed(2)]).sort()).toEqual([
+      ['MUG', true, '4.50'],
+      ['TOTE', false, '10.00'],
+    ]);
+
+    const pushed = await pushPricesToPartner(ctx, p.partnershipId, { mode: 'PARTIAL' });
+
+    expect(pushed.counts.pricesUpdated).toBe(1);
+    expect(retailerProducts().map((x) => [x.title, x.variants[0]!.price]).sort()).toEqual([
+      ['Canvas Tote', '10.00'],
+      ['Mug', '6.00'],
+    ]);
+    expect((await listings()).every((l) => !l.priceDrift)).toBe(true);
   });
 });
 
