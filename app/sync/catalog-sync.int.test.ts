@@ -115,6 +115,21 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
     expect((await listPendingApprovals(database.db, p.retailerShopId)).map((x) => x.sku)).not.toContain('TOTE');
   });
 
+  it('imports a new product once: one the retailer deleted is not created again, even by a Full sync', async () => {
+    await sync();
+    const tote = retailerProducts().find((x) => x.title === 'Canvas Tote')!;
+    deleteProduct(sim, p.retailerDomain, tote.id);
+
+    const run = await sync('FULL');
+
+    expect(retailerProducts().map((x) => x.title)).toEqual(['Linen Shirt']);
+    expect(run.counts.created ?? 0).toBe(0);
+    const listing = (await listings()).find((l) => l.sourceVariant.sku === 'TOTE')!;
+    const refusal = `Shopify ${p.retailerDomain} TandemVariantPricesUpdate refused updating 1 variant price(s) of product ${tote.id}: productId: Product does not exist`;
+    expect(listing).toMatchObject({ partnerProductId: tote.id, lastError: refusal });
+    expect(run.errors).toEqual([{ subject: 'SKU TOTE', message: refusal }]);
+  });
+
   it('pushes nothing on a second Partial sync when nothing changed', async () => {
     await sync();
     const callsBefore = productCalls();
