@@ -12,7 +12,14 @@ const Env = z
     /** Prefix of every Redis key (BullMQ queues, budgets): several deployments or tests share one Redis. */
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tandem'),
     /** 32 bytes, base64: encrypts connector credentials and Shopify tokens at rest (AES-256-GCM). */
-    TANDEM_ENCRYPTION_KEY: z.string().optional(),
+    TANDEM_ENCRYPTION_KEY: z
+      .string()
+      // Checked here, at start, not at the first encryption: a short key would otherwise pass
+      // until the first merchant connects a platform.
+      .refine((key) => /^[A-Za-z0-9+/]+={0,2}$/.test(key) && Buffer.from(key, 'base64').length === 32, {
+        message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+      })
+      .optional(),
     SHOPIFY_API_KEY: z.string().default('tandem-dev-api-key'),
     SHOPIFY_API_SECRET: z.string().default('tandem-dev-api-secret'),
     SHOPIFY_APP_URL: z.string().url().default('http://localhost:3000'),

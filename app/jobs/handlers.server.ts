@@ -7,7 +7,7 @@ import type { Connection } from '../generated/prisma/client.ts';
 import type { Db } from '../db.server.ts';
 import { createSyncContext, type SyncContextOptions } from '../sync/connections.server.ts';
 import { pullSupplierCatalog } from '../sync/catalog.server.ts';
-import { sourceConnectionOf, syncCatalogToPartner } from '../sync/listings.server.ts';
+import { pushPricesToPartner, sourceConnectionOf, syncCatalogToPartner } from '../sync/listings.server.ts';
 import { pushInventory } from '../sync/inventory-push.server.ts';
 import { protectAgainstOversell } from '../sync/oversell.server.ts';
 import { sweepOldest } from '../sync/sweep.server.ts';
@@ -43,42 +43,55 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
     ...createSyncContext(job.db, { mailer, ...deps.context, budgetFor, signal: job.signal, progress: (done, total, phase) => job.progress(done, total, phase) }),
     lock: deps.stockLock,
   });
+  type Ctx = ReturnType<typeof contextOf>;
+  /**
+   * Runs a job with its own context and reports the platform requests it made: every connector
+   * of the context spends through the metered budget, so each SyncRun shows its API calls, however
+   * many engine functions the job called (nightly: a pull, then catalog and stock per partner).
+   */
+  const metered =
+    <P>(work: (p: P, ctx: Ctx, job: JobContext) => Promise<JobResult>) =>
+    async (p: P, job: JobContext): Promise<JobResult> => {
+      const ctx = contextOf(job);
+      const result = await work(p, ctx, job);
+      return { ...result, apiCalls: ctx.usage!.calls, costPoints: ctx.usage!.costPoints };
+    };
 
   /** Partnerships in which the shop supplies, and that are live. */
   const supplying = (db: Db, shopId: string) => db.partnership.findMany({ where: { supplierShopId: shopId, status: 'ACTIVE' }, select: { id: true } });
 
   return {
-    'catalog.sync': async (p, job) => {
-      const result = await syncCatalogToPartner(contextOf(job), p.partnershipId, {
+    'catalog.sync': metered(async (p, ctx, job) => {
+      const result = await syncCatalogToPartner(ctx, p.partnershipId, {
         mode: p.mode,
         trigger: p.trigger,
         syncRunId: job.job.syncRunId,
         sourceVariantIds: p.variantIds,
       });
-      return { counts: result.counts, apiCalls: result.apiCalls, costPoints: result.costPoints, errors: result.errors };
-    },
-    'inventory.push': async (p, job) => {
-      const r = await pushInventory(contextOf(job), p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId });
-      return { counts: r.counts, apiCalls: r.apiCalls, errors: r.errors };
-    },
-    oversell: async (p, job) => {
-      const r = await protectAgainstOversell(contextOf(job), {
+      return { counts: result.counts, errors: result.errors };
+    }),
+    // Price and quantity (DESIGN's job table): prices the supplier changed, then stock.
+    'inventory.push': metered(async (p, ctx, job) => {
+      const prices = await pushPricesToPartner(ctx, p.partnershipId, { mode: p.mode, sourceVariantIds: p.variantIds });
+      const r = await pushInventory(ctx, p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId, sourceVariantIds: p.variantIds });
+      return { counts: { ...prices.counts, ...r.counts }, errors: [...prices.errors, ...r.errors] };
+    }),
+    oversell: metered(async (p, ctx) => {
+      const r = await protectAgainstOversell(ctx, {
         shopDomain: p.shopDomain,
         order: { externalId: p.orderId, lineItems: p.lines, tags: p.tags, externalReference: p.externalReference },
       });
       return { counts: { variants: r.variants, partnersUpdated: r.partnersUpdated, supplierWrites: r.supplierWrites }, errors: r.errors.map((message) => ({ message })) };
-    },
-    'sweep.oldest': async (p, job) => {
-      const ctx = contextOf(job);
+    }),
+    'sweep.oldest': metered(async (p, ctx, job) => {
       const total: JobResult = { counts: {}, errors: [] };
       for (const { id } of await supplying(job.db, p.shopId)) {
         const r = await sweepOldest(ctx, id, p.limit);
         merge(total, r.counts, r.skipped ? [{ subject: `Partnership ${id}`, message: r.skipped }] : []);
       }
       return total;
-    },
-    'nightly.full': async (p, job) => {
-      const ctx = contextOf(job);
+    }),
+    'nightly.full': metered(async (p, ctx, job) => {
       const total: JobResult = { counts: {}, errors: [] };
       // One full pull per catalog source, then each partnership plans from the stored catalog.
       const pulled = new Set<string>();
@@ -94,22 +107,16 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
         merge(total, stock.counts, stock.errors);
       }
       return total;
-    },
-    'orders.pull': async (p, job) => {
-      const r = await pullRetailerOrders(contextOf(job), p.partnershipId);
-      return { counts: numeric(r) };
-    },
-    'fulfillments.push': async (p, job) => {
-      const r = await pushFulfillments(contextOf(job), p.partnershipId);
-      return { counts: numeric(r) };
-    },
-    'invoices.post': async (p, job) => {
+    }),
+    'orders.pull': metered(async (p, ctx) => ({ counts: numeric(await pullRetailerOrders(ctx, p.partnershipId)) })),
+    'fulfillments.push': metered(async (p, ctx) => ({ counts: numeric(await pushFulfillments(ctx, p.partnershipId)) })),
+    'invoices.post': metered(async (p, ctx) => {
       if ('invoiceId' in p) {
-        const r = await postInvoice(contextOf(job), p.invoiceId);
+        const r = await postInvoice(ctx, p.invoiceId);
         return { counts: { [r.outcome]: 1 } };
       }
-      return { counts: numeric(await postDueInvoices(contextOf(job))) };
-    },
+      return { counts: numeric(await postDueInvoices(ctx)) };
+    }),
     'billing.daily': async (_p, job) => {
       // Each supplier is billed for its previous local day as of when the run was due.
       const r = await billPartnershipsForDay({ db: job.db, stripeFor: deps.stripeFor, mailer }, { now: new Date(job.job.dueAt) });

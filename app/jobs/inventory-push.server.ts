@@ -1,4 +1,5 @@
-// inventory.push (hourly, and manual): price and quantity only, supplier → retailer.
+// inventory.push (hourly, and manual): price and quantity only, supplier → retailer (handlers.server.ts
+// runs the price push, then the stock push).
 import { z } from 'zod';
 import { Id, defineJob, retrying } from './job-definition.server.ts';
 import { PartnershipRun, partnershipRunId, partnershipSyncRun } from './partnership-run.server.ts';

@@ -1,10 +1,14 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
 import { enqueue, requestManualRun } from './enqueue.server.ts';
-import { openQueues, type Queues } from './queues.server.ts';
-import { removeSchedulesForShop, schedulerId, syncAllSchedules, syncBillingSchedule, syncSchedulesForShop } from './schedules.server.ts';
+import { endPartnership, invitePartner, respondToInvitation } from '../sync/partners.server.ts';
+import { recordInstall, recordUninstall, redactShop } from '../sync/shop-lifecycle.server.ts';
+import { recordWebhook } from '../sync/webhook-events.server.ts';
+import { QUEUE_NAMES, openQueues, type Queues } from './queues.server.ts';
+import { startScheduleKeeper } from './schedule-keeper.server.ts';
+import { removeSchedulesForShop, schedulerId, spreadMinute, syncAllSchedules, syncBillingSchedule, syncSchedulesForShop } from './schedules.server.ts';
 import { startWorkers } from './worker.server.ts';
 
 let tdb: TestDatabase;
@@ -149,5 +153,113 @@ describe('when invoice posting is scheduled', () => {
     const schedulers = await queues.get('invoices.post').getJobSchedulers();
     expect(schedulers).toEqual([expect.objectContaining({ key: 'invoices-post', name: 'invoices.post', pattern: '0 */15 * * * *', tz: 'UTC' })]);
     expect((schedulers[0]!.next ?? 0) % (15 * 60_000)).toBe(0);
+  });
+});
+
+describe('when shops and partnerships change in the web app while a worker runs', () => {
+  // Each test its own prefix: the keeper reconciles every scheduler under it.
+  let own: Queues;
+  let ownPrefix: string;
+  beforeEach(async () => {
+    await tdb.db.shop.deleteMany();
+    ownPrefix = uniquePrefix('jobs-keeper');
+    own = openQueues({ connection: redis, prefix: ownPrefix });
+  });
+  afterEach(async () => {
+    await own.close();
+    await deletePrefix(redis, ownPrefix);
+  });
+
+  const schedulers = async () => {
+    const all = await Promise.all(QUEUE_NAMES.map(async (q) => (await own.get(q).getJobSchedulers(0, -1)).map((s) => `${s.key} ${s.pattern}${s.tz ? ` ${s.tz}` : ''}`)));
+    return all.flat().sort();
+  };
+  /** One keeper pass, as the next interval would run it (the previous pass's lease has lapsed). */
+  const pass = async () => {
+    await redis.del(`${ownPrefix}:schedule-keeper`);
+    const keeper = startScheduleKeeper(tdb.db, own, { everyMs: 3_600_000 });
+    try {
+      return await keeper.runOnce();
+    } finally {
+      keeper.stop();
+    }
+  };
+  const install = (domain: string, timezone: string) => recordInstall(tdb.db, { domain, timezone });
+
+  it('gives a newly installed shop its nightly run at 02:00 in its own zone and its sweeps', async () => {
+    const shop = await install('keeper-new.myshopify.com', 'Asia/Tokyo');
+
+    const done = await pass();
+
+    const sweep = `sweep-oldest_${shop.id} 0 ${spreadMinute(shop.id)} 1,7,13,19 * * * Asia/Tokyo`;
+    expect(await schedulers()).toEqual(['billing-daily 0 15 0 * * * UTC', 'invoices-post 0 */15 * * * * UTC', `nightly-full_${shop.id} 0 0 2 * * * Asia/Tokyo`, sweep].sort());
+    expect(done).toEqual({ added: [`nightly-full_${shop.id}`, `sweep-oldest_${shop.id}`, 'billing-daily', 'invoices-post'], changed: [], removed: [] });
+  });
+
+  it('moves the nightly run when a reinstall brings a new time zone, and changes nothing on a pass with nothing new', async () => {
+    const shop = await install('keeper-moved.myshopify.com', 'Europe/Paris');
+    await pass();
+    await install('keeper-moved.myshopify.com', 'America/Chicago');
+
+    const moved = await pass();
+
+    expect(moved).toEqual({ added: [], changed: [`nightly-full_${shop.id}`, `sweep-oldest_${shop.id}`], removed: [] });
+    expect(await own.get('nightly.full').getJobScheduler(`nightly-full_${shop.id}`)).toMatchObject({ pattern: '0 0 2 * * *', tz: 'America/Chicago' });
+    expect(await pass()).toEqual({ added: [], changed: [], removed: [] });
+  });
+
+  it('adds the four partnership runs once the retailer accepts, and removes them when the partnership ends', async () => {
+    const supplier = await install('keeper-supplier.myshopify.com', 'UTC');
+    const retailer = await install('keeper-retailer.myshopify.com', 'UTC');
+    const invited = await invitePartner(tdb.db, supplier.domain, { partner: retailer.domain, myRole: 'SUPPLIER' });
+    await pass();
+    expect((await schedulers()).filter((s) => s.includes(invited.id))).toEqual([]);
+
+    await respondToInvitation(tdb.db, retailer.domain, invited.id, true);
+    const accepted = await pass();
+
+    const runs = ['orders.pull', 'fulfillments.push', 'inventory.push', 'catalog.sync'] as const;
+    expect(accepted?.added.sort()).toEqual(runs.map((q) => schedulerId(q, invited.id)).sort());
+    const catalog = await own.get('catalog.sync').getJobScheduler(schedulerId('catalog.sync', invited.id));
+    expect(catalog).toMatchObject({ pattern: `0 ${spreadMinute(schedulerId('catalog.sync', invited.id))} */8 * * *` });
+    expect(catalog?.template?.data).toEqual({ shopId: supplier.id, partnershipId: invited.id, trigger: 'schedule', mode: 'PARTIAL' });
+    // The job the scheduler puts on the queue retries with the job's own backoff (catalog-sync.server.ts).
+    const [next] = (await own.get('catalog.sync').getDelayed()).filter((j) => j.repeatJobKey === schedulerId('catalog.sync', invited.id));
+    expect(next?.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 } });
+
+    await endPartnership(tdb.db, retailer.domain, invited.id);
+    const ended = await pass();
+
+    expect(ended?.removed.sort()).toEqual(runs.map((q) => schedulerId(q, invited.id)).sort());
+    expect((await schedulers()).filter((s) => s.includes(invited.id))).toEqual([]);
+  });
+
+  it('removes every schedule of a shop that uninstalled, and of a shop shop/redact deleted', async () => {
+    const supplier = await install('keeper-gone-s.myshopify.com', 'UTC');
+    const retailer = await install('keeper-gone-r.myshopify.com', 'UTC');
+    const p = await invitePartner(tdb.db, supplier.domain, { partner: retailer.domain, myRole: 'SUPPLIER' });
+    await respondToInvitation(tdb.db, retailer.domain, p.id, true);
+    await pass();
+
+    const { event } = await recordWebhook(tdb.db, { webhookId: 'keeper-uninstall', shopDomain: retailer.domain, topic: 'APP_UNINSTALLED' });
+    await recordUninstall(tdb.db, event, new Date());
+    await pass();
+    expect(await schedulers()).toEqual(['billing-daily 0 15 0 * * * UTC', 'invoices-post 0 */15 * * * * UTC', `nightly-full_${supplier.id} 0 0 2 * * * UTC`, `sweep-oldest_${supplier.id} 0 ${spreadMinute(supplier.id)} 1,7,13,19 * * * UTC`].sort());
+
+    const redact = await recordWebhook(tdb.db, { webhookId: 'keeper-redact', shopDomain: supplier.domain, topic: 'SHOP_REDACT' });
+    await redactShop(tdb.db, redact.event);
+    await pass();
+    expect(await schedulers()).toEqual(['billing-daily 0 15 0 * * * UTC', 'invoices-post 0 */15 * * * * UTC']);
+  });
+
+  it('lets one of several workers do each pass', async () => {
+    await install('keeper-shared.myshopify.com', 'UTC');
+    const keepers = [1, 2, 3].map(() => startScheduleKeeper(tdb.db, own, { everyMs: 3_600_000 }));
+
+    const passes = await Promise.all(keepers.map((k) => k.runOnce()));
+    keepers.forEach((k) => k.stop());
+
+    expect(passes.filter((p) => p !== null)).toHaveLength(1);
+    expect(await schedulers()).toHaveLength(4);
   });
 });

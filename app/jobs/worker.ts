@@ -1,10 +1,12 @@
-// `npm run worker`: opens the database and Redis, keeps the schedules in line with the shops,
-// runs every queue, and on SIGTERM/SIGINT lets active jobs finish before exiting.
+// `npm run worker`: opens the database and Redis, keeps the schedules in line with the shops and
+// partnerships (at start, then every minute), runs every queue, and on SIGTERM/SIGINT lets active
+// jobs finish before exiting.
 import { closeDatabase, database } from '../db.server.ts';
 import { Budgets } from './budget.server.ts';
 import { engineHandlers } from './handlers.server.ts';
 import { redisStockLock } from '../sync/stock-lock.server.ts';
 import { openQueues, redisFromEnv } from './queues.server.ts';
+import { startScheduleKeeper } from './schedule-keeper.server.ts';
 import { syncAllSchedules } from './schedules.server.ts';
 import { startWorkers } from './worker.server.ts';
 
@@ -15,6 +17,7 @@ async function main() {
   const redis = redisFromEnv();
   const queues = openQueues(redis);
   await syncAllSchedules(db, queues);
+  const keeper = startScheduleKeeper(db, queues);
   const budgets = new Budgets(redis);
   const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection) }) });
   const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
@@ -26,6 +29,7 @@ async function main() {
     stopping = true;
     console.log(`${signal}: finishing active jobs, then stopping`);
     clearInterval(saving);
+    keeper.stop();
     await running.close();
     await budgets.saveUsage(db);
     await queues.close();

@@ -13,6 +13,11 @@ import { recordInstall } from '../sync/shop-lifecycle.server.ts';
 import { action as ordersCreate } from './webhooks.orders.create.tsx';
 import { action as appUninstalled } from './webhooks.app.uninstalled.tsx';
 import { action as compliance } from './webhooks.compliance.tsx';
+import { action as ordersUpdated } from './webhooks.orders.updated.tsx';
+import { action as productsUpdate } from './webhooks.products.update.tsx';
+import { action as inventoryLevelsUpdate } from './webhooks.inventory_levels.update.tsx';
+import { action as fulfillmentsCreate } from './webhooks.fulfillments.create.tsx';
+import { action as bulkOperationsFinish } from './webhooks.bulk_operations.finish.tsx';
 import { useQueues } from '../jobs/app-queues.server.ts';
 import { openQueues, type Queues } from '../jobs/queues.server.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
@@ -162,6 +167,39 @@ describe('when orders/create arrives from a retailer selling partner products', 
     const jobs = await queues.get('orders.pull').getJobs(['waiting', 'prioritized', 'delayed']);
     expect(jobs.map((j) => j.data.partnershipId)).toEqual([selling.id]);
     expect(await queues.get('oversell').getJobs(['waiting', 'prioritized', 'delayed'])).toHaveLength(2);
+  });
+});
+
+// Every subscription in shopify.app.toml has its own route: each must verify and dedupe, not
+// only orders/create (topic as Shopify sends it, route action, sample file, topic as stored).
+const routes = [
+  ['orders/create', ordersCreate, 'orders-create.json', 'ORDERS_CREATE'],
+  ['orders/updated', ordersUpdated, 'orders-updated.json', 'ORDERS_UPDATED'],
+  ['products/update', productsUpdate, 'products-update.json', 'PRODUCTS_UPDATE'],
+  ['inventory_levels/update', inventoryLevelsUpdate, 'inventory_levels-update.json', 'INVENTORY_LEVELS_UPDATE'],
+  ['fulfillments/create', fulfillmentsCreate, 'fulfillments-create.json', 'FULFILLMENTS_CREATE'],
+  ['bulk_operations/finish', bulkOperationsFinish, 'bulk_operations-finish.json', 'BULK_OPERATIONS_FINISH'],
+  ['app/uninstalled', appUninstalled, 'app-uninstalled.json', 'APP_UNINSTALLED'],
+] as const;
+
+describe.each(routes)('when %s arrives at its route', (topic, action, file, stored) => {
+  const body = readFileSync(`${samplesDir}/${file}`, 'utf8');
+
+  it('records a delivery signed with the app secret once, however often it is replayed', async () => {
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await deliver(action, signedRequest({ topic, body, webhookId: `${stored}-1` }))).status);
+
+    expect(answers).toEqual([200, 200, 200]);
+    expect(await t.db.webhookEvent.findMany({ select: { eventId: true, shopDomain: true, topic: true } })).toEqual([
+      { eventId: `${stored}-1`, shopDomain: SHOP, topic: stored },
+    ]);
+  });
+
+  it('answers 401 to a delivery signed with another secret and records nothing', async () => {
+    const response = await deliver(action, signedRequest({ topic, body, webhookId: `${stored}-forged`, secret: 'not-the-app-secret' }));
+
+    expect(response.status).toBe(401);
+    expect(await t.db.webhookEvent.count()).toBe(0);
   });
 });
 

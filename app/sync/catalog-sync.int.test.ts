@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { addVariantTo, createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
+import { addVariantTo, createPartners, deleteProduct, editProduct, productWith, type Partners, type ProductEdit } from '../../test/support/partners.ts';
 import { approveListings, listPendingApprovals, rejectListings } from './approvals.server.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
 import { Invalid } from '../../connectors/sdk/errors.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
-import { syncCatalogToPartner } from './listings.server.ts';
+import { pushPricesToPartner, syncCatalogToPartner } from './listings.server.ts';
+import { pushInventory } from './inventory-push.server.ts';
+import { sweepOldest } from './sweep.server.ts';
 
 let database: TestDatabase;
 let sim: ShopifySimulator;
@@ -113,6 +115,21 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
     expect((await listPendingApprovals(database.db, p.retailerShopId)).map((x) => x.sku)).not.toContain('TOTE');
   });
 
+  it('imports a new product once: one the retailer deleted is not created again, even by a Full sync', async () => {
+    await sync();
+    const tote = retailerProducts().find((x) => x.title === 'Canvas Tote')!;
+    deleteProduct(sim, p.retailerDomain, tote.id);
+
+    const run = await sync('FULL');
+
+    expect(retailerProducts().map((x) => x.title)).toEqual(['Linen Shirt']);
+    expect(run.counts.created ?? 0).toBe(0);
+    const listing = (await listings()).find((l) => l.sourceVariant.sku === 'TOTE')!;
+    const refusal = `Shopify ${p.retailerDomain} TandemVariantPricesUpdate refused updating 1 variant price(s) of product ${tote.id}: productId: Product does not exist`;
+    expect(listing).toMatchObject({ partnerProductId: tote.id, lastError: refusal });
+    expect(run.errors).toEqual([{ subject: 'SKU TOTE', message: refusal }]);
+  });
+
   it('pushes nothing on a second Partial sync when nothing changed', async () => {
     await sync();
     const callsBefore = productCalls();
@@ -162,21 +179,43 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
   });
 });
 
-describe('when the supplier edits a product the retailer already lists', () => {
-  it.each([
-    [true, 'Linen Shirt (2026)'],
-    [false, 'Linen Shirt'],
-  ])('with force-overwrite %s the retailer shows the title "%s"', async (forceOverwrite, expected) => {
-    await partners({ forceOverwrite });
-    const [shirt] = sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S'], '20.00')]);
-    await sync();
+type RetailerProduct = ReturnType<ShopifySimulator['products']>[number];
+const frontImage = [{ url: 'https://cdn.supplier.example/shirt-front.jpg', altText: 'Front' }];
 
-    editProduct(sim, p.supplierDomain, shirt!.id, { title: 'Linen Shirt (2026)' });
+// Issue 5: with force-overwrite on, later supplier edits of title, description, images and options
+// overwrite the retailer's copy; off, only the price follows after the first import.
+const contentEdits: [string, ProductEdit, (x: RetailerProduct) => unknown, unknown, unknown][] = [
+  ['title', { title: 'Linen Shirt (2026)' }, (x) => x.title, 'Linen Shirt', 'Linen Shirt (2026)'],
+  ['description', { description: '<p>Now in organic linen</p>' }, (x) => x.descriptionHtml, '<p>Linen Shirt</p>', '<p>Now in organic linen</p>'],
+  [
+    'images',
+    { images: [{ url: 'https://cdn.supplier.example/shirt-back.jpg', altText: 'Back' }, ...frontImage] },
+    (x) => x.images,
+    frontImage,
+    [{ url: 'https://cdn.supplier.example/shirt-back.jpg', altText: 'Back' }, ...frontImage],
+  ],
+  ['options', { optionValues: { S1: 'Small', S2: 'Medium' } }, (x) => [x.options, x.variants.map((v) => `${v.sku} ${v.title}`)], [[{ name: 'Size', values: ['S1', 'S2'] }], ['SHIRT-S S1', 'SHIRT-M S2']], [[{ name: 'Size', values: ['Small', 'Medium'] }], ['SHIRT-S Small', 'SHIRT-M Medium']]],
+];
+
+describe.each([true, false])('when force-overwrite is %s and the supplier edits a listed product', (forceOverwrite) => {
+  it.each(contentEdits)('edits of the %s reach the retailer only under force-overwrite; the price always follows', async (_field, edit, read, before, after) => {
+    await partners({ forceOverwrite, pricingRule: { markupPercent: 100 } });
+    const [shirt] = sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00', { images: frontImage })]);
+    await sync();
+    expect(read(retailerProducts()[0]!)).toEqual(before);
+
+    editProduct(sim, p.supplierDomain, shirt!.id, { ...edit, price: '21.00' });
     const run = await sync();
 
-    expect(retailerProducts().map((x) => x.title)).toEqual([expected]);
-    expect(run.counts.updated ?? 0).toBe(forceOverwrite ? 1 : 0);
+    const [copy] = retailerProducts();
+    expect(read(copy!)).toEqual(forceOverwrite ? after : before);
+    expect(copy!.variants.map((v) => v.price)).toEqual(['42.00', '42.00']);
+    expect(run.counts).toMatchObject(forceOverwrite ? { updated: 2 } : { pricesUpdated: 2 });
+    expect(run.counts[forceOverwrite ? 'pricesUpdated' : 'updated']).toBeUndefined();
   });
+});
+
+describe('when the supplier edits a product the retailer already lists', () => {
 
   it.each([
     ['FULL', true, 'Linen Shirt'],
@@ -209,6 +248,57 @@ describe('when the supplier edits a product the retailer already lists', () => {
     expect(retailerProducts().flatMap((x) => x.variants.map((v) => v.price))).toEqual([retail]);
     expect(run.counts.pricesUpdated).toBe(1);
     expect((await listings()).map((l) => l.lastPushedPrice?.toFixed(2))).toEqual([retail]);
+  });
+});
+
+describe('when the hourly inventory push carries prices', () => {
+  it('writes a supplier price change through the rule, but no content and no new product, even under force-overwrite', async () => {
+    await partners({ forceOverwrite: true, pricingRule: { markupPercent: 100 } });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00')]);
+    await sync();
+
+    editProduct(sim, p.supplierDomain, tote!.id, { title: 'Canvas Tote XL', price: '6.50' });
+    sim.seedProducts(p.supplierDomain, [productWith('New Mug', ['MUG'], '3.00')]);
+    const prices = await pushPricesToPartner(ctx, p.partnershipId, { mode: 'PARTIAL' });
+
+    expect(retailerProducts().map((x) => [x.title, x.variants.map((v) => v.price)])).toEqual([['Canvas Tote', ['13.00']]]);
+    expect(prices.counts).toEqual({ supplierProductsRead: 2, relinked: 0, pricesUpdated: 1 });
+    expect(prices.errors).toEqual([]);
+    expect((await listings()).map((l) => [l.sourceVariant.sku, l.lastPushedPrice?.toFixed(2)])).toEqual([['TOTE', '13.00']]);
+
+    const again = await pushPricesToPartner(ctx, p.partnershipId, { mode: 'PARTIAL' });
+    expect(again.counts.pricesUpdated ?? 0).toBe(0);
+
+    const catalog = await sync();
+    expect(catalog.counts).toMatchObject({ created: 1, updated: 1 });
+    expect(retailerProducts().map((x) => x.title).sort()).toEqual(['Canvas Tote XL', 'New Mug']);
+  });
+});
+
+describe('when the retailer edits a listed price by hand', () => {
+  it('finds the drift in the sweep, and the next Partial price push writes the supplier’s price back', async () => {
+    await partners({ pricingRule: { markupPercent: 100 } });
+    sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00'), productWith('Mug', ['MUG'], '3.00')]);
+    await sync();
+    const mug = retailerProducts().find((x) => x.title === 'Mug')!;
+    editProduct(sim, p.retailerDomain, mug.id, { price: '4.50' });
+
+    const swept = await sweepOldest(ctx, p.partnershipId, 10);
+
+    expect(swept.counts).toMatchObject({ checked: 2, priceDrifted: 1 });
+    expect((await listings()).map((l) => [l.sourceVariant.sku, l.priceDrift, l.observedPrice?.toFixed(2)]).sort()).toEqual([
+      ['MUG', true, '4.50'],
+      ['TOTE', false, '10.00'],
+    ]);
+
+    const pushed = await pushPricesToPartner(ctx, p.partnershipId, { mode: 'PARTIAL' });
+
+    expect(pushed.counts.pricesUpdated).toBe(1);
+    expect(retailerProducts().map((x) => [x.title, x.variants[0]!.price]).sort()).toEqual([
+      ['Canvas Tote', '10.00'],
+      ['Mug', '6.00'],
+    ]);
+    expect((await listings()).every((l) => !l.priceDrift)).toBe(true);
   });
 });
 
@@ -312,6 +402,24 @@ describe('when a SKU or a partner variant changes after listing', () => {
     expect(run.counts.updated).toBe(1);
   });
 
+  it('with force-overwrite, a SKU edited at the supplier keeps the retailer’s variant, its id and its stock', async () => {
+    await partners({ forceOverwrite: true });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'])]);
+    await sync();
+    const [listing] = await listings();
+    await approveListings(ctx, p.retailerShopId, [listing!.id]);
+    await pushInventory(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual' });
+    expect(sim.inventoryBySku(p.retailerDomain, 'TOTE')[0]?.available).toBe(5);
+
+    editProduct(sim, p.supplierDomain, tote!.id, { skus: { TOTE: 'TOTE-XL' } });
+    await sync();
+    await pushInventory(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual' });
+
+    const [variant] = retailerProducts()[0]!.variants;
+    expect(variant).toMatchObject({ id: listing!.partnerVariantId, sku: 'TOTE-XL', available: 5 });
+    expect(await listings()).toMatchObject([{ id: listing!.id, partnerVariantId: listing!.partnerVariantId, partnerSku: 'TOTE-XL' }]);
+  });
+
   it('without force-overwrite, a SKU edited at the supplier keeps the listing linked by id and pushes nothing', async () => {
     await partners({ forceOverwrite: false });
     const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'])]);
@@ -326,6 +434,25 @@ describe('when a SKU or a partner variant changes after listing', () => {
     expect(after).toMatchObject({ id: before!.id, partnerVariantId: before!.partnerVariantId, partnerSku: 'TOTE' });
     expect(after!.sourceVariant.sku).toBe('TOTE-XL');
     expect(productCalls()).toBe(callsBefore);
+  });
+
+  it('keeps a variant whose SKU the retailer edited linked by its id: price and stock still reach it', async () => {
+    await partners({ pricingRule: { markupPercent: 100 } });
+    const [tote] = sim.seedProducts(p.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '5.00')]);
+    await sync();
+    const [listing] = await listings();
+    await approveListings(ctx, p.retailerShopId, [listing!.id]);
+    editProduct(sim, p.retailerDomain, retailerProducts()[0]!.id, { skus: { TOTE: 'OUR-TOTE' } });
+
+    editProduct(sim, p.supplierDomain, tote!.id, { price: '6.00' });
+    sim.placeOrder(p.supplierDomain, { lineItems: [{ sku: 'TOTE', quantity: 2 }] });
+    const run = await sync();
+    await pushInventory(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual' });
+
+    expect(retailerProducts().flatMap((x) => x.variants.map((v) => [v.id, v.sku, v.price, v.available]))).toEqual([[listing!.partnerVariantId, 'OUR-TOTE', '12.00', 3]]);
+    expect(run.counts).toMatchObject({ pricesUpdated: 1 });
+    expect(run.counts.relinked ?? 0).toBe(0);
+    expect(await listings()).toMatchObject([{ id: listing!.id, partnerVariantId: listing!.partnerVariantId, lastError: null }]);
   });
 
   it('re-links by SKU a variant the retailer deleted and recreated, when its price next changes', async () => {

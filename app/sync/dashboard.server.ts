@@ -32,7 +32,7 @@ export interface JobInfo {
 
 export const JOBS: Record<JobKind, JobInfo> = {
   'catalog.sync': { kind: 'catalog.sync', title: 'Catalog sync', description: 'Sync all my products to partner shops', manual: true, hasMode: true },
-  'inventory.push': { kind: 'inventory.push', title: 'Inventory push', description: 'Push stock levels to partner shops (prices follow with every catalog sync)', manual: true, hasMode: true },
+  'inventory.push': { kind: 'inventory.push', title: 'Inventory push', description: 'Push stock levels and prices to partner shops (product details follow with catalog sync)', manual: true, hasMode: true },
   'orders.pull': { kind: 'orders.pull', title: 'Order forwarding', description: 'Bring retailer orders for supplier products to the supplier', manual: false, hasMode: false },
   'fulfillments.push': { kind: 'fulfillments.push', title: 'Tracking updates', description: 'Send supplier shipments and tracking back to the retailer', manual: false, hasMode: false },
   'nightly.full': { kind: 'nightly.full', title: 'Nightly full sync', description: 'Re-check every product and stock level at 02:00 shop time', manual: false, hasMode: false },

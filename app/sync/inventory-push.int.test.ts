@@ -57,6 +57,19 @@ describe('when the supplier sold one item since the last push', () => {
     expect([mug.lastPushedQuantity, mug.sourceVariant.available]).toEqual([8, 8]);
   });
 
+  it('a Full push of one chosen product writes only its listing, even where others drifted', async () => {
+    await net.setStockDirectly(net.retailers[0]!, 'CAP', 1);
+    const hat = await net.db.sourceVariant.findFirstOrThrow({ where: { sku: 'HAT' } });
+    net.sim.placeOrder(SUPPLIER, { lineItems: [{ sku: 'HAT', quantity: 3 }] });
+    const before = stockWrites(net.retailers[0]!);
+
+    const summary = await pushInventory(net.ctx, net.partnershipIds[0]!, { mode: 'FULL', trigger: 'manual', sourceVariantIds: [hat.id] });
+
+    expect(summary.counts).toEqual({ listings: 1, pushed: 1, unchanged: 0, drifted: 0, missingAtSupplier: 0, missingAtPartner: 0 });
+    expect(stockWrites(net.retailers[0]!) - before).toBe(1);
+    expect(['MUG', 'CAP', 'HAT'].map((sku) => net.available(net.retailers[0]!, sku))).toEqual([10, 1, 4]);
+  });
+
   it('leaves the row to the job layer when it runs under a job SyncRun', async () => {
     const summary = await pushInventory(net.ctx, net.partnershipIds[0]!, { mode: 'PARTIAL', trigger: 'schedule', syncRunId: 'job-run' });
     expect(summary.syncRunId).toBe('job-run');

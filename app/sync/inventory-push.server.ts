@@ -20,6 +20,8 @@ export interface InventoryPushOptions {
   syncRunId?: string;
   /** Listings per page (one supplier read and one partner write call per page). Default 1,000. */
   pageSize?: number;
+  /** A manual push of chosen products: only the listings of these SourceVariant ids. */
+  sourceVariantIds?: string[];
   progress?(done: number, phase: string): void | Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
     let after: string | null = null;
     for (;;) {
       ctx.signal?.throwIfAborted();
-      const page: PushListing[] = await pageOfListings(ctx.db, partnershipId, after, options.pageSize ?? PAGE);
+      const page: PushListing[] = await pageOfListings(ctx.db, partnershipId, after, options.pageSize ?? PAGE, options.sourceVariantIds);
       if (page.length === 0) break;
       after = page[page.length - 1]!.partnerVariantId;
       summary.counts.listings += page.length;
@@ -121,9 +123,14 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
  * partnerVariantId LIMIT n` walks the (partnershipId, partnerVariantId) index, so the millionth
  * listing costs what the first does. A listing without a partner variant was never created there.
  */
-function pageOfListings(db: Db, partnershipId: string, after: string | null, take: number): Promise<PushListing[]> {
+function pageOfListings(db: Db, partnershipId: string, after: string | null, take: number, only?: string[]): Promise<PushListing[]> {
   return db.listing.findMany({
-    where: { partnershipId, partnerVariantId: after === null ? { not: null } : { gt: after }, approval: { in: [...PUSHABLE] } },
+    where: {
+      partnershipId,
+      partnerVariantId: after === null ? { not: null } : { gt: after },
+      approval: { in: [...PUSHABLE] },
+      ...(only ? { sourceVariantId: { in: only } } : {}),
+    },
     orderBy: { partnerVariantId: 'asc' },
     take,
     include: { sourceVariant: { select: { id: true, connectionId: true, externalVariantId: true, inventoryItemId: true, sku: true, available: true, deletedAt: true } } },

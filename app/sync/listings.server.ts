@@ -51,6 +51,8 @@ interface Sides {
   reader: Reader;
   tally: RunTally;
   only: string[] | null;
+  /** False for the hourly price push: prices only, never a product's content. */
+  content: boolean;
 }
 
 /** Errors about one item (a rejected product, a vanished variant): recorded, the run goes on. */
@@ -170,6 +172,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
         reader: requireCapability(retailer, 'products.read'),
         tally,
         only: options.sourceVariantIds ?? null,
+        content: true,
       };
       count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
       const duplicates = await reportSupplierDuplicates(ctx.db, partnership, source.id, ctx.now());
@@ -192,6 +195,43 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
   if (syncRunId) await finishSyncRun(ctx.db, syncRunId, tally, ctx.now());
   ctx.logger.info('Synced catalog to partner', { partnershipId, mode: options.mode, ...tally.counts });
   return { ...tally, syncRunId, pull };
+}
+
+export interface PricePushOptions {
+  /** PARTIAL: only listings whose retail price differs from the last push or drifted; FULL: all. */
+  mode: SyncMode;
+  /** Only these SourceVariant ids (a manual push of chosen products). */
+  sourceVariantIds?: string[];
+}
+
+/**
+ * The price half of the hourly inventory push (DESIGN: inventory.push carries price and quantity):
+ * reads what the supplier changed since the last pass, then writes the partnership's retail price
+ * to every linked listing whose price moved. Never creates a product or touches its content, even
+ * under force-overwrite; that waits for catalog sync. The caller owns the SyncRun.
+ */
+export async function pushPricesToPartner(ctx: SyncContext, partnershipId: string, options: PricePushOptions): Promise<RunTally> {
+  const partnership = await ctx.db.partnership.findUniqueOrThrow({ where: { id: partnershipId }, include: { supplier: true, retailer: true } });
+  const tally = emptyTally();
+  if (partnership.status !== 'ACTIVE') return tally;
+  const source = await sourceConnectionOf(ctx.db, partnership);
+  const retailer = await ctx.connectorFor(await targetConnectionOf(ctx.db, partnership));
+  const pull = await pullSupplierCatalog(ctx, source.id, { mode: 'PARTIAL' });
+  count(tally, 'supplierProductsRead', pull.products);
+  const sides: Sides = {
+    ctx,
+    partnership,
+    source,
+    rule: parsePricingRule(partnership.pricingRule),
+    writer: requireCapability(retailer, 'products.write'),
+    reader: requireCapability(retailer, 'products.read'),
+    tally,
+    only: options.sourceVariantIds ?? null,
+    content: false,
+  };
+  count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
+  await pushListingUpdates(sides, options.mode);
+  return tally;
 }
 
 /** Listings offered but not yet linked: link to the retailer's variant by SKU, or create the product. */
@@ -337,12 +377,13 @@ async function pushListingUpdates(s: Sides, mode: SyncMode) {
   const overwritten = new Set<string>();
   for (;;) {
     ctx.signal?.throwIfAborted();
-    const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: partnership.forceOverwrite, after, limit: LISTINGS_PER_PAGE, only: s.only });
+    const overwriting = partnership.forceOverwrite && s.content;
+    const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: overwriting, after, limit: LISTINGS_PER_PAGE, only: s.only });
     if (page.length === 0) return;
     after = page.at(-1)!.sourceVariantId;
 
     const handled = new Set<string>();
-    if (partnership.forceOverwrite) {
+    if (overwriting) {
       const ours = page.filter((l) => l.lastPushedContentHash !== null);
       const stale = new Set(ours.filter((l) => mode === 'FULL' || l.contentHash !== l.lastPushedContentHash || l.sku !== l.partnerSku).map((l) => l.partnerProductId));
       for (const l of page) if (overwritten.has(l.partnerProductId)) handled.add(l.listingId);

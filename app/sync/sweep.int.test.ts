@@ -19,7 +19,7 @@ describe('when a retailer changed a count by hand', () => {
 
     const summary = await sweepOldest(net.ctx, net.partnershipIds[0]!, 10);
 
-    expect(summary.counts).toEqual({ checked: 3, drifted: 1, fixed: 1, ghosts: 0 });
+    expect(summary.counts).toEqual({ checked: 3, drifted: 1, fixed: 1, ghosts: 0, priceDrifted: 0 });
     expect(['MUG', 'CAP', 'HAT'].map((sku) => net.available(retailer!, sku))).toEqual([10, 4, 7]);
     const cap = await listingOf(net.partnershipIds[0]!, 'CAP');
     expect([cap.observedQuantity, cap.lastPushedQuantity, cap.quantityDrift]).toEqual([4, 4, false]);

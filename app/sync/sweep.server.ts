@@ -1,8 +1,13 @@
 // sweep.oldest: re-reads the partner's count of the N least recently synced listings, catching
 // drift no webhook or cursor reported (a merchant editing stock by hand, another app), marks
 // listings whose partner variant is gone (ghosts), and pushes the supplier's count where it drifted.
-import type { Db } from '../db.server.ts';
+// It also reads the price each listing shows: a price edited by hand at the partner is marked as
+// drift, which the next Partial price push (the hourly inventory push) writes back.
+import type { Sku } from '../../connectors/sdk/types.ts';
+import { Prisma, type Db } from '../db.server.ts';
+import type { Connection } from '../generated/prisma/client.ts';
 import { readSupplierStock, savePushed, counting } from './inventory-push.server.ts';
+import { requireCapability } from '../../connectors/sdk/connector.ts';
 import { partnerConnection, partnerRef, processStockLock, stockConnector, type StockConnector, type StockContext } from './stock-context.server.ts';
 import { applyStockChanges } from './stock-writes.server.ts';
 
@@ -18,6 +23,8 @@ export interface SweepSummary {
     /** Counts written back to the supplier's figure. */
     fixed: number;
     ghosts: number;
+    /** Listings whose partner price differs from the one Tandem last pushed. */
+    priceDrifted: number;
   };
   apiCalls: number;
   durationMs: number;
@@ -31,12 +38,13 @@ const SELECT = {
   partnerInventoryItemId: true,
   partnerSku: true,
   lastPushedQuantity: true,
+  lastPushedPrice: true,
   sourceVariant: { select: { id: true, connectionId: true, externalVariantId: true, inventoryItemId: true, sku: true, deletedAt: true } },
 } as const;
 
 export async function sweepOldest(ctx: StockContext, partnershipId: string, n: number): Promise<SweepSummary> {
   const started = Date.now();
-  const summary: SweepSummary = { partnershipId, counts: { checked: 0, drifted: 0, fixed: 0, ghosts: 0 }, apiCalls: 0, durationMs: 0 };
+  const summary: SweepSummary = { partnershipId, counts: { checked: 0, drifted: 0, fixed: 0, ghosts: 0, priceDrifted: 0 }, apiCalls: 0, durationMs: 0 };
   const callsBefore = ctx.usage?.calls;
   const done = (skipped?: string): SweepSummary => {
     // Platform requests when the context meters them (SyncContext.usage), else connector calls.
@@ -90,7 +98,35 @@ export async function sweepOldest(ctx: StockContext, partnershipId: string, n: n
     const inSync = present.filter((l) => !wrong.includes(l) && supplier.has(l.sourceVariantId));
     await savePushed(ctx.db, inSync.map((l) => ({ id: l.id, quantity: observed.get(l.partnerVariantId!)! })), now);
   });
+  summary.counts.priceDrifted = await observePartnerPrices(ctx, connection, listings, summary);
   return done();
+}
+
+/**
+ * Reads the listed variants at the partner by SKU (one batched lookup) and records the price each
+ * shows. A variant found under its SKU but with another id, or not at all, says nothing about price.
+ * Partners without products.read are skipped. Returns how many listings drifted.
+ */
+async function observePartnerPrices(ctx: StockContext, connection: Connection, listings: Awaited<ReturnType<typeof oldest>>, tally: { apiCalls: number }): Promise<number> {
+  const connector = await ctx.connectorFor(connection);
+  if (!connector.capabilities.has('products.read')) return 0;
+  const reader = requireCapability(connector, 'products.read');
+  const skus = [...new Set(listings.flatMap((l) => (l.partnerSku ? [l.partnerSku as Sku] : [])))];
+  if (skus.length === 0) return 0;
+  tally.apiCalls++;
+  const found = await reader.findVariantsBySku(skus);
+  let drifted = 0;
+  const updates = listings.flatMap((l) => {
+    const variant = (found.get(l.partnerSku as Sku) ?? []).find((v) => v.externalId === l.partnerVariantId);
+    if (!variant) return [];
+    const observed = new Prisma.Decimal(variant.price);
+    // No price pushed yet (the retailer's own product, linked for prices later): nothing to compare.
+    const drift = l.lastPushedPrice !== null && !observed.equals(l.lastPushedPrice);
+    if (drift) drifted++;
+    return [ctx.db.listing.update({ where: { id: l.id }, data: { observedPrice: observed, priceDrift: drift } })];
+  });
+  await ctx.db.$transaction(updates);
+  return drifted;
 }
 
 /**

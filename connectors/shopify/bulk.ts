@@ -7,7 +7,7 @@ import type { TandemProduct } from '../sdk/types.ts';
 import type { ShopifyClient } from './client.ts';
 import { BulkCatalog, BulkOperationRunQuery, BulkOperationStatus } from './documents.ts';
 import { toTandemProduct } from './map.ts';
-import { BulkRunData, BulkStatusData, ShopifyProduct, ShopifyVariant } from './schemas.ts';
+import { BulkRunData, BulkStatusData, ShopifyMedia, ShopifyProduct, ShopifyVariant } from './schemas.ts';
 
 export interface BulkOptions {
   pollMs?: number;
@@ -45,18 +45,20 @@ export async function* readFullCatalog(client: ShopifyClient, options: BulkOptio
 
 /** Products from the export's JSONL, each with all its variants. */
 export function assembleCatalog(jsonl: string): TandemProduct[] {
-  const products = new Map<string, Omit<ShopifyProduct, 'variants'>>();
+  const products = new Map<string, Omit<ShopifyProduct, 'variants' | 'media'>>();
   const variants = new Map<string, ShopifyVariant[]>();
+  const media = new Map<string, ShopifyMedia[]>();
+  const add = <T>(children: Map<string, T[]>, parent: string, child: T) => children.set(parent, [...(children.get(parent) ?? []), child]);
   for (const line of jsonl.split('\n')) {
     if (!line.trim()) continue;
     const row = JSON.parse(line) as { id?: string; __parentId?: string };
     if (row.id?.startsWith('gid://shopify/Product/') && !row.__parentId) {
-      products.set(row.id, ShopifyProduct.omit({ variants: true }).parse(row));
+      products.set(row.id, ShopifyProduct.omit({ variants: true, media: true }).parse(row));
     } else if (row.__parentId && row.id?.startsWith('gid://shopify/ProductVariant/')) {
-      const list = variants.get(row.__parentId) ?? [];
-      list.push(ShopifyVariant.parse(row));
-      variants.set(row.__parentId, list);
+      add(variants, row.__parentId, ShopifyVariant.parse(row));
+    } else if (row.__parentId && 'mediaContentType' in row) {
+      add(media, row.__parentId, ShopifyMedia.parse(row));
     }
   }
-  return [...products.values()].map((p) => toTandemProduct(p, variants.get(p.id) ?? []));
+  return [...products.values()].map((p) => toTandemProduct(p, variants.get(p.id) ?? [], media.get(p.id) ?? []));
 }

@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import type { ChangedSince, Page, ProductInput, Sku, TandemProduct, TandemVariant } from '../sdk/types.ts';
 import { NotFound } from '../sdk/errors.ts';
 import type { ShopifyClient } from './client.ts';
-import { ChangedProducts, ChangedVariants, ProductSet, ProductsByQuery, ProductVariantsAfter, PRODUCTS_PAGE, VARIANTS_PAGE } from './documents.ts';
+import { ChangedProducts, ChangedVariants, ProductMediaAfter, ProductSet, ProductsByQuery, ProductVariantsAfter, PRODUCTS_PAGE, VARIANTS_PAGE } from './documents.ts';
 import { referenceTag, searchValue, toShopifyProductSet, toTandemProduct, toTandemVariant } from './map.ts';
-import { ChangedProductsData, ChangedVariantsData, ProductSetData, ProductsByQueryData, ProductVariantsAfterData, type ShopifyProduct, type ShopifyVariant } from './schemas.ts';
+import { ChangedProductsData, ChangedVariantsData, ProductMediaAfterData, ProductSetData, ProductsByQueryData, ProductVariantsAfterData, type ShopifyMedia, type ShopifyProduct, type ShopifyVariant } from './schemas.ts';
 
 type ChangedVariantsPage = z.infer<typeof ChangedVariantsData>;
 
@@ -22,7 +22,10 @@ export async function listChangedProducts(client: ShopifyClient, changed: Change
   return { items, nextCursor: data.products.pageInfo.hasNextPage ? data.products.pageInfo.endCursor : null };
 }
 
-/** A product with more variants than the page query asks for gets the rest page by page. */
+/**
+ * A product with more variants or images than the page query asks for gets the rest page by page:
+ * a retailer's copy made from a truncated list would lose them under force-overwrite.
+ */
 async function withAllVariants(client: ShopifyClient, product: ShopifyProduct): Promise<TandemProduct> {
   const variants: ShopifyVariant[] = [...product.variants.nodes];
   let pageInfo = product.variants.pageInfo;
@@ -32,7 +35,15 @@ async function withAllVariants(client: ShopifyClient, product: ShopifyProduct): 
     variants.push(...more.product.variants.nodes);
     pageInfo = more.product.variants.pageInfo;
   }
-  return toTandemProduct(product, variants);
+  const media: ShopifyMedia[] = [...product.media.nodes];
+  let mediaPage = product.media.pageInfo;
+  while (mediaPage.hasNextPage) {
+    const more = await client.request(ProductMediaAfter, { id: product.id, after: mediaPage.endCursor }, ProductMediaAfterData);
+    if (!more.product) break;
+    media.push(...more.product.media.nodes);
+    mediaPage = more.product.media.pageInfo;
+  }
+  return toTandemProduct(product, variants, media);
 }
 
 export async function listChangedVariants(client: ShopifyClient, changed: ChangedSince): Promise<Page<TandemVariant>> {

@@ -8,6 +8,9 @@ import { gql } from 'graphql-request';
 export const MAX_PAGE = 250;
 export const PRODUCTS_PAGE = 8;
 export const PRODUCT_VARIANTS_FIRST = 25;
+/** Images read with the product; a product with more gets the rest page by page (ProductMediaAfter). */
+export const PRODUCT_MEDIA_FIRST = 5;
+export const MEDIA_PAGE = 50;
 export const VARIANTS_PAGE = 100;
 export const ORDERS_PAGE = 8;
 export const ORDER_LINES_FIRST = 25;
@@ -36,10 +39,10 @@ const variantFields = gql`
   }
 `;
 
-// The product's featured image (one object, so it adds no connection to bulk exports); a video
-// or 3D model as featured media reads as no image.
-const featuredImage = gql`
-  fragment TandemFeaturedImage on Media {
+// Images only: other media (video, 3D models) have no place in a retailer's copy made from a URL.
+const mediaFields = gql`
+  fragment TandemMediaFields on Media {
+    mediaContentType
     ... on MediaImage {
       image {
         url
@@ -65,9 +68,6 @@ const productFields = gql`
     externalReference: metafield(namespace: "tandem", key: "external_reference") {
       value
     }
-    featuredMedia {
-      ...TandemFeaturedImage
-    }
     variants(first: ${PRODUCT_VARIANTS_FIRST}) {
       nodes {
         ...TandemVariantFields
@@ -77,9 +77,18 @@ const productFields = gql`
         endCursor
       }
     }
+    media(first: ${PRODUCT_MEDIA_FIRST}) {
+      nodes {
+        ...TandemMediaFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
   }
   ${variantFields}
-  ${featuredImage}
+  ${mediaFields}
 `;
 
 const orderFields = gql`
@@ -233,6 +242,24 @@ export const ProductVariantsAfter = gql`
     }
   }
   ${variantFields}
+`;
+
+// The rest of a product's images when it has more than PRODUCT_MEDIA_FIRST.
+export const ProductMediaAfter = gql`
+  query TandemProductMediaAfter($id: ID!, $after: String) {
+    product(id: $id) {
+      media(first: ${MEDIA_PAGE}, after: $after) {
+        nodes {
+          ...TandemMediaFields
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+  ${mediaFields}
 `;
 
 // https://shopify.dev/docs/api/admin-graphql/2026-10/queries/productVariants (also the SKU lookup)
@@ -473,14 +500,6 @@ export const BulkCatalog = gql`
           externalReference: metafield(namespace: "tandem", key: "external_reference") {
             value
           }
-          featuredMedia {
-            ... on MediaImage {
-              image {
-                url
-                altText
-              }
-            }
-          }
           variants {
             edges {
               node {
@@ -498,6 +517,20 @@ export const BulkCatalog = gql`
                 }
                 inventoryItem {
                   id
+                }
+              }
+            }
+          }
+          media {
+            edges {
+              node {
+                id
+                mediaContentType
+                ... on MediaImage {
+                  image {
+                    url
+                    altText
+                  }
                 }
               }
             }
@@ -552,6 +585,7 @@ export const allDocuments = {
   PrimaryLocation,
   ChangedProducts,
   ProductVariantsAfter,
+  ProductMediaAfter,
   ChangedVariants,
   ProductSet,
   InventoryLevels,

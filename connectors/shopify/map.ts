@@ -1,6 +1,6 @@
 // Shopify shapes to Tandem's, and Tandem's inputs to Shopify mutation inputs.
 import { Sku, type OrderCreateInput, type PostalAddress, type ProductInput, type TandemCustomer, type TandemFulfillment, type TandemOrder, type TandemProduct, type TandemVariant } from '../sdk/types.ts';
-import type { ShopifyCustomer, ShopifyFulfillment, ShopifyOrder, ShopifyProduct, ShopifyVariant } from './schemas.ts';
+import type { ShopifyCustomer, ShopifyFulfillment, ShopifyMedia, ShopifyOrder, ShopifyProduct, ShopifyVariant } from './schemas.ts';
 
 /** Tags carry Tandem's references so they are searchable (`tag:'tandem-ref:…'`); metafields hold them too. */
 export const REFERENCE_TAG_PREFIX = 'tandem-ref:';
@@ -40,7 +40,12 @@ export function toTandemVariant(v: ShopifyVariant, product?: { id: string; title
   };
 }
 
-export function toTandemProduct(p: Omit<ShopifyProduct, 'variants'>, variants: ShopifyVariant[]): TandemProduct {
+/** The product's images in position order; videos, 3D models and images still processing are left out. */
+export function toTandemImages(media: ShopifyMedia[]): TandemProduct['images'] {
+  return media.flatMap((m) => (m.mediaContentType === 'IMAGE' && m.image ? [{ url: m.image.url, altText: m.image.altText }] : []));
+}
+
+export function toTandemProduct(p: Omit<ShopifyProduct, 'variants' | 'media'>, variants: ShopifyVariant[], media: ShopifyMedia[] = []): TandemProduct {
   const owner = { id: p.id, title: p.title };
   const fromTag = p.tags.find((t) => t.startsWith(REFERENCE_TAG_PREFIX))?.slice(REFERENCE_TAG_PREFIX.length) ?? null;
   return {
@@ -50,7 +55,7 @@ export function toTandemProduct(p: Omit<ShopifyProduct, 'variants'>, variants: S
     vendor: p.vendor || null,
     productType: p.productType || null,
     tags: p.tags,
-    images: p.featuredMedia?.image ? [{ url: p.featuredMedia.image.url, altText: p.featuredMedia.image.altText }] : [],
+    images: toTandemImages(media),
     options: p.options.map((o) => ({ name: o.name, values: o.values })),
     variants: variants.map((v) => toTandemVariant(v, owner)),
     externalReference: p.externalReference?.value ?? fromTag,
@@ -76,6 +81,8 @@ export function toShopifyProductSet(input: ProductInput, existing?: TandemProduc
     ...(existing ? {} : { status: 'DRAFT' }),
     metafields: [{ namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY, type: 'single_line_text_field', value: input.externalReference }],
     productOptions: input.options.map((o) => ({ name: o.name, values: o.values.map((name) => ({ name })) })),
+    // The whole media list (productSet replaces it): Shopify fetches each image from its URL.
+    ...(input.images ? { files: input.images.map((i) => ({ originalSource: i.url, alt: i.altText ?? undefined, contentType: 'IMAGE' })) } : {}),
     variants: input.variants.map((v) => ({
       ...(existingBySku.has(v.sku) ? { id: existingBySku.get(v.sku) } : {}),
       sku: v.sku,

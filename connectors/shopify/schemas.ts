@@ -27,6 +27,15 @@ export type ShopifyVariant = z.infer<typeof ShopifyVariant>;
 
 const variantPage = z.object({ nodes: z.array(ShopifyVariant), pageInfo: ShopifyPageInfo });
 
+/** One product media node; `image` is absent for other media and null while Shopify processes an upload. */
+export const ShopifyMedia = z.object({
+  mediaContentType: z.string(),
+  image: z.object({ url: z.string(), altText: z.string().nullable() }).nullable().optional(),
+});
+export type ShopifyMedia = z.infer<typeof ShopifyMedia>;
+
+const mediaPage = z.object({ nodes: z.array(ShopifyMedia), pageInfo: ShopifyPageInfo });
+
 export const ShopifyProduct = z.object({
   id: z.string(),
   title: z.string(),
@@ -37,12 +46,8 @@ export const ShopifyProduct = z.object({
   updatedAt: z.string(),
   options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
   externalReference: z.object({ value: z.string() }).nullable().optional(),
-  // Media is an interface: a video or 3D model answers `{}`, an image still processing `image: null`.
-  featuredMedia: z
-    .object({ image: z.object({ url: z.string(), altText: z.string().nullable() }).nullable().optional() })
-    .nullable()
-    .optional(),
   variants: variantPage,
+  media: mediaPage,
 });
 export type ShopifyProduct = z.infer<typeof ShopifyProduct>;
 
@@ -124,6 +129,7 @@ export const PrimaryLocationData = z.object({ location: z.object({ id: z.string(
 
 export const ChangedProductsData = z.object({ products: z.object({ nodes: z.array(ShopifyProduct), pageInfo: ShopifyPageInfo }) });
 export const ProductVariantsAfterData = z.object({ product: z.object({ variants: variantPage }).nullable() });
+export const ProductMediaAfterData = z.object({ product: z.object({ media: mediaPage }).nullable() });
 export const ChangedVariantsData = z.object({ productVariants: variantPage });
 export const ProductSetData = z.object({
   productSet: z.object({ product: ShopifyProduct.nullable(), userErrors: z.array(ShopifyUserError) }).nullable(),

@@ -124,6 +124,50 @@ describe('Shopify connector against the simulator', () => {
     });
   });
 
+  describe('when products carry images', () => {
+    const images = (n: number) => Array.from({ length: n }, (_, i) => ({ url: `https://cdn.supplier.example/tote-${i + 1}.jpg`, altText: i === 0 ? 'Front' : null }));
+
+    it('reads every image in position order, beyond the first page of media', async () => {
+      sim.seedProducts(SHOP, [{ title: 'Tote', images: images(12), variants: [{ sku: 'TOTE', price: '5.00' }] }, { title: 'Bare', variants: [{ sku: 'BARE' }] }]);
+      const connector = requireCapability(connect(sim, { accessToken: token }), 'products.read');
+
+      const { items } = await connector.listChangedProducts({ cursor: null });
+
+      const byTitle = Object.fromEntries(items.map((p) => [p.title, p.images]));
+      expect(byTitle.Tote).toEqual(images(12));
+      expect(byTitle.Bare).toEqual([]);
+      expect(sim.calls(SHOP).counts.byRootField.product).toBe(1);
+    });
+
+    it('creates the retailer’s copy with the supplier’s images, and replaces them on update', async () => {
+      const writer = requireCapability(connect(sim, { accessToken: token }), 'products.write');
+      const input = {
+        externalReference: 'supplier.myshopify.com/gid://shopify/Product/88',
+        title: 'Tote',
+        description: '',
+        images: [{ url: 'https://cdn.supplier.example/a.jpg', altText: 'Front' }, { url: 'https://cdn.supplier.example/b.jpg', altText: null }],
+        options: [{ name: 'Title', values: ['Default Title'] }],
+        variants: [{ sku: sku('TOTE'), selectedOptions: [{ name: 'Title', value: 'Default Title' }], price: '10.00' }],
+      };
+
+      const created = await writer.createProduct(input);
+      expect(created.images).toEqual(input.images);
+      expect(sim.products(SHOP)[0]!.images).toEqual([{ url: 'https://cdn.supplier.example/a.jpg', altText: 'Front' }, { url: 'https://cdn.supplier.example/b.jpg', altText: null }]);
+
+      const updated = await writer.updateProduct(created.externalId, { ...input, images: [{ url: 'https://cdn.supplier.example/c.jpg', altText: 'Side' }] });
+      expect(updated.images).toEqual([{ url: 'https://cdn.supplier.example/c.jpg', altText: 'Side' }]);
+      expect(sim.products(SHOP)[0]!.images).toEqual([{ url: 'https://cdn.supplier.example/c.jpg', altText: 'Side' }]);
+    });
+
+    it('includes the images in the bulk export of the whole catalog', async () => {
+      sim.seedProducts(SHOP, [{ title: 'Tote', images: images(3), variants: [{ sku: 'TOTE' }] }]);
+      const connector = requireCapability(connect(sim, { accessToken: token }), 'products.read');
+      const products = [];
+      for await (const product of connector.readFullCatalog!()) products.push(product);
+      expect(products.map((p) => p.images)).toEqual([images(3)]);
+    });
+  });
+
   describe('when pushing stock for more variants than one call may carry', () => {
     it('splits the writes into batches of 250 and every quantity reads back', async () => {
       const products = sim.seedProducts(
@@ -254,7 +298,7 @@ describe('Shopify connector against the simulator', () => {
       { url: 'https://cdn.shopify.com/s/files/1/0001/files/tote-back.png', altText: null },
     ];
 
-    it('reads its featured image, page by page and in a bulk export alike', async () => {
+    it('reads every image, the featured one first, page by page and in a bulk export alike', async () => {
       sim.seedProducts(SHOP, [{ title: 'Canvas Tote', images: photos, variants: [{ sku: 'TOTE' }] }, { title: 'Plain Mug', variants: [{ sku: 'MUG' }] }]);
       const connector = requireCapability(connect(sim, { accessToken: token }), 'products.read');
 
@@ -263,7 +307,7 @@ describe('Shopify connector against the simulator', () => {
       for await (const product of connector.readFullCatalog!()) exported.push(product);
 
       const expected = [
-        ['Canvas Tote', [{ url: 'https://cdn.shopify.com/s/files/1/0001/files/tote-front.png', altText: 'Tote, front' }]],
+        ['Canvas Tote', photos],
         ['Plain Mug', []],
       ];
       expect(paged.map((p) => [p.title, p.images])).toEqual(expected);

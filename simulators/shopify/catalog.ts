@@ -108,8 +108,13 @@ export interface NewProduct {
   descriptionHtml?: string;
   tags?: string[];
   options?: { name: string; values: string[] }[];
-  /** Image URLs as Shopify's CDN serves them; the first becomes the featured media. */
+  /** Image URLs as Shopify's CDN serves them (or productSet's `files` originalSource); the first becomes the featured media. */
   images?: { url: string; altText?: string | null }[];
+}
+
+/** Replaces a product's media with these images, in order (productSet's `files` is the whole set). */
+export function setProductImages(sim: Sim, product: ProductRecord, images: { url: string; altText?: string | null }[]) {
+  product.media = images.map((i) => ({ id: nextId(sim.state), url: i.url, altText: i.altText ?? null }));
 }
 
 export function createProduct(sim: Sim, shop: ShopRecord, input: NewProduct): ProductRecord {
@@ -129,8 +134,9 @@ export function createProduct(sim: Sim, shop: ShopRecord, input: NewProduct): Pr
     variantIds: [],
     publicationIds: [],
     options: input.options ?? [{ name: 'Title', values: ['Default Title'] }],
-    media: (input.images ?? []).map((i) => ({ id: nextId(sim.state), url: i.url, altText: i.altText ?? null })),
+    media: [],
   };
+  setProductImages(sim, product, input.images ?? []);
   shop.products.set(product.id, product);
   shop.handles.set(product.handle, product.id);
   return product;

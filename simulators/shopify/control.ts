@@ -140,6 +140,9 @@ export class ShopifyControl {
       handle: p.handle,
       status: p.status,
       tags: p.tags,
+      descriptionHtml: p.descriptionHtml,
+      options: p.options.map((o) => ({ name: o.name, values: [...o.values] })),
+      images: p.media.map((m) => ({ url: m.url, altText: m.altText })),
       publishedOn: p.publicationIds.map((id) => gid('Publication', id)),
       updatedAt: p.updatedAt,
       variants: p.variantIds.map((id) => {

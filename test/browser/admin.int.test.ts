@@ -65,7 +65,7 @@ describe.skipIf(chromiumMissing)('when merchants use the embedded admin in a bro
     await supplier.getByRole('heading', { name: 'Daily billing' }).waitFor();
     await h.screenshot(supplier, 'home');
     const retailer = await h.open(RETAILER.domain);
-    await retailer.getByText('Push stock levels to partner shops (prices follow with every catalog sync)').waitFor();
+    await retailer.getByText('Push stock levels and prices to partner shops (product details follow with catalog sync)').waitFor();
   }, 120_000);
 
   it('connects a partner: the supplier invites by domain and the retailer accepts', async () => {

@@ -3,7 +3,7 @@
 import type { Db } from '../../app/db.server.ts';
 import { sealCredentials } from '../../app/sync/connections.server.ts';
 import type { ShopifySimulator, SeedProduct } from '../../simulators/shopify/index.ts';
-import { addVariant, removeVariant, touchProduct } from '../../simulators/shopify/catalog.ts';
+import { addVariant, removeVariant, setProductImages, touchProduct } from '../../simulators/shopify/catalog.ts';
 import { idOf } from '../../simulators/shopify/ids.ts';
 
 export interface PartnersOptions {
@@ -84,12 +84,35 @@ export function productWith(title: string, skus: string[], price = '10.00', extr
   };
 }
 
+export interface ProductEdit {
+  title?: string;
+  description?: string;
+  /** The product's whole image list, by URL. */
+  images?: { url: string; altText?: string | null }[];
+  /** Option values renamed, on the product and on its variants: `{ S1: 'Small' }`. */
+  optionValues?: Record<string, string>;
+  price?: string;
+  skus?: Record<string, string>;
+}
+
 /** The merchant edits a product in their Shopify admin (updatedAt moves, as Shopify stamps it). */
-export function editProduct(sim: ShopifySimulator, domain: string, productGid: string, change: { title?: string; price?: string; skus?: Record<string, string> }) {
+export function editProduct(sim: ShopifySimulator, domain: string, productGid: string, change: ProductEdit) {
   const shop = sim.shop(domain);
   const product = shop.products.get(idOf('Product', productGid) ?? -1);
   if (!product) throw new Error(`No product ${productGid} in ${domain}`);
   if (change.title !== undefined) product.title = change.title;
+  if (change.description !== undefined) product.descriptionHtml = change.description;
+  if (change.images !== undefined) setProductImages(sim.sim, product, change.images);
+  const renamed = change.optionValues;
+  if (renamed) {
+    product.options = product.options.map((o) => ({ name: o.name, values: o.values.map((v) => renamed[v] ?? v) }));
+    for (const id of product.variantIds) {
+      const variant = shop.variants.get(id)!;
+      variant.selectedOptions = variant.selectedOptions.map((o) => ({ name: o.name, value: renamed[o.value] ?? o.value }));
+      variant.title = variant.selectedOptions.map((o) => o.value).join(' / ');
+      variant.updatedAt = new Date(sim.clock.nowMs()).toISOString();
+    }
+  }
   if (change.price !== undefined) {
     for (const id of product.variantIds) {
       const variant = shop.variants.get(id)!;

@@ -1,7 +1,7 @@
 // Product writes: productSet (create or update, variants replaced as a set), productCreate /
 // productUpdate, productVariantsBulkCreate / Update, publishablePublish / Unpublish.
 import { randomUUID } from 'node:crypto';
-import { addVariant, createProduct, handleize, levelAt, productByHandle, removeVariant, setHandle, touchProduct, type NewVariant } from '../catalog.ts';
+import { addVariant, createProduct, handleize, levelAt, productByHandle, removeVariant, setHandle, setProductImages, touchProduct, type NewVariant } from '../catalog.ts';
 import { nowIso, type GqlContext } from '../context.ts';
 import { gid, idOf, parseGid } from '../ids.ts';
 import { productPayload } from '../payloads.ts';
@@ -40,6 +40,14 @@ interface ProductFieldsInput {
   tags?: string[] | null;
   productOptions?: { name?: string | null; values?: { name?: string | null }[] | null }[] | null;
   variants?: VariantInput[] | null;
+  files?: FileSetInput[] | null;
+}
+
+interface FileSetInput {
+  id?: string | null;
+  originalSource?: string | null;
+  alt?: string | null;
+  contentType?: string | null;
 }
 
 function applyFields(ctx: GqlContext, p: ProductRecord, input: ProductFieldsInput) {
@@ -118,6 +126,7 @@ function productSet(ctx: GqlContext, args: { identifier?: { id?: string | null; 
     product.options = input.productOptions.map((o, i) => ({ name: o.name ?? `Option${i + 1}`, values: (o.values ?? []).map((v) => v.name ?? '') }));
   }
   applyFields(ctx, product, { ...input, handle: created ? undefined : input.handle });
+  if (input.files) applyFiles(ctx, product, input.files, errors);
   if (input.variants) {
     if (input.variants.length > 2048) errors.push(userError(['input', 'variants'], 'Product can have at most 2048 variants', 'VARIANTS_OVER_LIMIT'));
     const keep = new Set<number>();
@@ -133,7 +142,11 @@ function productSet(ctx: GqlContext, args: { identifier?: { id?: string | null; 
       let variant = existing;
       if (variant) {
         updateVariant(ctx, variant, vi);
-        if (selected.length) variant.selectedOptions = selected;
+        // A variant's title is its option values (Shopify derives it; it cannot be set).
+        if (selected.length) {
+          variant.selectedOptions = selected;
+          variant.title = selected.map((o) => o.value).join(' / ');
+        }
       } else {
         variant = addVariant(ctx.sim, shop, product, { ...variantFields(vi), selectedOptions: selected.length ? selected : undefined, title: selected.length ? selected.map((s) => s.value).join(' / ') : undefined });
       }
@@ -153,6 +166,32 @@ function productSet(ctx: GqlContext, args: { identifier?: { id?: string | null; 
   if (created) ctx.sim.webhooks.emit(shop, 'products/create', productPayload(shop, product), eventId);
   touchProduct(ctx.sim, shop, product, eventId);
   return setResult(ctx, product, errors, args.synchronous);
+}
+
+/**
+ * productSet's `files` is the product's whole media list: an existing file is kept by its id, a new
+ * one comes from its originalSource, and media left out are detached. Only images are modelled.
+ */
+function applyFiles(ctx: GqlContext, product: ProductRecord, files: FileSetInput[], errors: UserErrorShape[]) {
+  const images: { url: string; altText: string | null }[] = [];
+  for (const [i, f] of files.entries()) {
+    const kept = f.id ? product.media.find((m) => gid('MediaImage', m.id) === f.id) : undefined;
+    if (f.id && !kept) {
+      errors.push(userError(['input', 'files', i, 'id'], 'File does not exist', 'INVALID_INPUT'));
+      continue;
+    }
+    if (f.contentType && f.contentType !== 'IMAGE') {
+      errors.push(userError(['input', 'files', i, 'contentType'], 'Only images are supported here', 'INVALID_INPUT'));
+      continue;
+    }
+    const url = kept?.url ?? f.originalSource;
+    if (!url || !/^https?:\/\//.test(url)) {
+      errors.push(userError(['input', 'files', i, 'originalSource'], 'Original source is invalid', 'INVALID_INPUT'));
+      continue;
+    }
+    images.push({ url, altText: f.alt ?? kept?.altText ?? null });
+  }
+  setProductImages(ctx.sim, product, images);
 }
 
 function setResult(ctx: GqlContext, product: ProductRecord | null, userErrors: UserErrorShape[], synchronous: boolean | null | undefined) {

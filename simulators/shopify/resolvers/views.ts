@@ -301,9 +301,10 @@ export function productView(ctx: GqlContext, p: ProductRecord) {
       })),
     variants: (args: Args) => connection(ctx, variants(), args, (v) => variantView(ctx, v)),
     variantsCount: () => count(variants().length),
-    featuredMedia: () => (p.media[0] ? mediaImageView(p, p.media[0]) : null),
-    media: (args: Args) => connection(ctx, p.media, args, (m) => mediaImageView(p, m)),
+    // sortKey POSITION (the default) is the media list's order; other sort keys are not modelled.
+    media: (args: Args) => connection(ctx, p.media, args, (m) => mediaImageView(p, m), (m) => p.media.indexOf(m)),
     mediaCount: () => count(p.media.length),
+    featuredMedia: () => (p.media[0] ? mediaImageView(p, p.media[0]) : null),
     publishedOnPublication: (args: Args) => p.publicationIds.includes(parseGid(args.publicationId)?.id ?? -1),
     publishedOnCurrentPublication: () => p.publicationIds.length > 0,
     resourcePublicationsCount: () => count(p.publicationIds.length),

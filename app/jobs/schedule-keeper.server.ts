@@ -1,0 +1,30 @@
+// Keeps the job schedulers in line with the database while workers run. The web app installs
+// shops, accepts and ends partnerships, and Shopify uninstalls and redacts shops, all by changing
+// rows; the keeper turns those rows into BullMQ schedulers within one interval. Several workers
+// may run a keeper: a short Redis lease lets one of them do each pass.
+import type { Db } from '../db.server.ts';
+import type { Queues } from './queues.server.ts';
+import { reconcileSchedules, type Reconciled } from './schedules.server.ts';
+
+export const KEEP_SCHEDULES_EVERY_MS = 60_000;
+
+export interface ScheduleKeeper {
+  /** One pass now (skipped, returning null, while another worker's pass holds the lease). */
+  runOnce(): Promise<Reconciled | null>;
+  stop(): void;
+}
+
+export function startScheduleKeeper(db: Db, queues: Queues, options: { everyMs?: number; onError?: (err: unknown) => void } = {}): ScheduleKeeper {
+  const everyMs = options.everyMs ?? KEEP_SCHEDULES_EVERY_MS;
+  const lease = `${queues.prefix}:schedule-keeper`;
+  const runOnce = async () => {
+    // The lease outlives a pass that dies, so a crashed worker delays the next pass, never blocks it.
+    const mine = await queues.connection.set(lease, String(process.pid), 'PX', Math.max(1_000, everyMs - 100), 'NX');
+    if (mine !== 'OK') return null;
+    return reconcileSchedules(db, queues);
+  };
+  const onError = options.onError ?? ((err: unknown) => console.error('Could not bring the job schedules in line', err));
+  const timer = setInterval(() => void runOnce().catch(onError), everyMs);
+  timer.unref();
+  return { runOnce, stop: () => clearInterval(timer) };
+}
