@@ -1,0 +1,55 @@
+// The app over real HTTP, for route tests that must meet what an admin extension's fetch meets:
+// Express, Vite's SSR of the Remix build, the route's loader or action, CORS headers. It runs in
+// this process as server.ts runs it in development, against the Shopify simulator (token exchange
+// and afterAuth go there; tests sign session tokens with `mintSessionToken`).
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+import type { ViteDevServer } from 'vite';
+import { useDatabase, type Db } from '../../app/db.server.ts';
+import { resetEnvCache } from '../../app/env.server.ts';
+import { useQueues } from '../../app/jobs/app-queues.server.ts';
+import type { Queues } from '../../app/jobs/queues.server.ts';
+import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
+
+export interface AppServer {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+const ENV_SET = ['SHOPIFY_ADMIN_ORIGIN', 'SHOPIFY_APP_URL'] as const;
+
+/**
+ * Serves the app on a free port. The app's database and queues are the test's (both live on
+ * globalThis, so Vite's copy of the modules finds them); Shopify Admin calls go to `shopify`.
+ */
+export async function startAppServer(options: { db: Db; queues: Queues; shopify: ShopifySimulator }): Promise<AppServer> {
+  useDatabase(options.db);
+  useQueues(options.queues);
+  const app = express();
+  // Listen first: the app must know its own URL (SHOPIFY_APP_URL) before it is loaded.
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: options.shopify.url, SHOPIFY_APP_URL: url });
+  resetEnvCache();
+
+  const { createServer } = await import('vite');
+  const vite: ViteDevServer = await createServer({ server: { middlewareMode: true, hmr: false }, logLevel: 'error' });
+  app.use(vite.middlewares);
+  app.all('*', createRequestHandler({ build: () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>, mode: 'development' }));
+
+  return {
+    url,
+    async close() {
+      await vite.close();
+      await new Promise((resolve) => server.close(resolve));
+      for (const key of ENV_SET) delete process.env[key];
+      resetEnvCache();
+    },
+  };
+}
