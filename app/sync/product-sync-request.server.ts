@@ -124,7 +124,7 @@ export async function requestProductSync(db: Db, shopDomain: string, productId: 
     } catch (err) {
       // The queue (Redis) refused the job: nothing is coming for this partner, say so and go on.
       console.error(`Sync to partners now: queueing ${productId} for partnership ${partnership.id} failed`, err);
-      results.push({ partnershipId: partnership.id, partner, outcome: 'failed', reason: 'Tandem could not queue the sync (its job queue did not answer). Try again in a minute.' });
+      results.push({ partnershipId: partnership.id, partner, outcome: 'failed', reason: 'Tandem could not queue the sync for this partner. Try again in a minute.' });
     }
   }
   return { productId, results };

@@ -92,7 +92,7 @@ describe('when there is nobody to sync to', () => {
 describe('when the press comes back', () => {
   const queued = { partnershipId: 'p-elm', partner: 'Elm Retail', outcome: 'queued' as const, syncRunId: 'run-1' };
   const skipped = { partnershipId: 'p-oak', partner: 'Oak Goods', outcome: 'skipped' as const, reason: 'Oak Goods gets its catalog from your WooCommerce connection, not from this store.' };
-  const failed = { partnershipId: 'p-ash', partner: 'Ash & Co', outcome: 'failed' as const, reason: 'Tandem could not queue the sync (its job queue did not answer). Try again in a minute.' };
+  const failed = { partnershipId: 'p-ash', partner: 'Ash & Co', outcome: 'failed' as const, reason: 'Tandem could not queue the sync for this partner. Try again in a minute.' };
   const result = (...results: ProductSyncResult['results']): ProductSyncResult => ({ productId: 'gid://shopify/Product/101', results });
 
   it('reports every partner queued as a success', () => {
@@ -110,14 +110,14 @@ describe('when the press comes back', () => {
       lines: [
         'Elm Retail: queued.',
         'Oak Goods: skipped. Oak Goods gets its catalog from your WooCommerce connection, not from this store.',
-        'Ash & Co: not queued. Tandem could not queue the sync (its job queue did not answer). Try again in a minute.',
+        'Ash & Co: not queued. Tandem could not queue the sync for this partner. Try again in a minute.',
         'Tandem sends the product within a few minutes; the run shows in Activity.',
       ],
     });
   });
 
   it('is critical when the queue refused every partner', () => {
-    expect(resultNotice(result(failed))).toEqual({ tone: 'critical', heading: 'Nothing was queued', lines: ['Ash & Co: not queued. Tandem could not queue the sync (its job queue did not answer). Try again in a minute.'] });
+    expect(resultNotice(result(failed))).toEqual({ tone: 'critical', heading: 'Nothing was queued', lines: ['Ash & Co: not queued. Tandem could not queue the sync for this partner. Try again in a minute.'] });
   });
 
   it('warns when there was no partner to queue for', () => {
