@@ -2,8 +2,11 @@
 // Express, Vite's SSR of the Remix build, the route's loader or action, CORS headers. It runs in
 // this process as server.ts runs it in development, against the Shopify simulator (token exchange
 // and afterAuth go there; tests sign session tokens with `mintSessionToken`).
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
@@ -39,7 +42,12 @@ export async function startAppServer(options: { db: Db; queues: Queues; shopify:
   resetEnvCache();
 
   const { createServer } = await import('vite');
-  const vite: ViteDevServer = await createServer({ server: { middlewareMode: true, hmr: false }, logLevel: 'error' });
+  // Kept apart from a browser test's Vite server running beside this one: no HMR websocket (it
+  // would take Vite's fixed port, 24678, and that page's Vite client reloads when this server
+  // closes) and its own dependency cache (on a cold cache both would re-bundle node_modules/.vite
+  // at once, and the browser's page would be served outdated dependencies).
+  const cacheDir = await mkdtemp(path.join(tmpdir(), 'tandem-app-server-vite-'));
+  const vite: ViteDevServer = await createServer({ cacheDir, server: { middlewareMode: true, hmr: false, ws: false }, logLevel: 'error' });
   app.use(vite.middlewares);
   app.all('*', createRequestHandler({ build: () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>, mode: 'development' }));
 
@@ -48,6 +56,7 @@ export async function startAppServer(options: { db: Db; queues: Queues; shopify:
     async close() {
       await vite.close();
       await new Promise((resolve) => server.close(resolve));
+      await rm(cacheDir, { recursive: true, force: true });
       for (const key of ENV_SET) delete process.env[key];
       resetEnvCache();
     },
