@@ -9,8 +9,7 @@ import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '
 import { startAppServer, type AppServer } from '../../test/support/app-server.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
-import { env, resetEnvCache } from '../env.server.ts';
-import { openQueues, type Queues } from '../jobs/queues.server.ts';
+import { env } from '../env.server.ts';
 import { sealCredentials } from '../sync/connections.server.ts';
 
 const SUPPLIER = { domain: 'dune-supply.myshopify.com', name: 'Dune Supply' };
@@ -25,33 +24,26 @@ const prefix = uniquePrefix('extensions-api');
 const redis = testRedis();
 let t: TestDatabase;
 let shopify: ShopifySimulator;
-let queues: Queues;
 let app: AppServer;
 const ids = {} as { elm: string; oak: string; sent: string; failed: string };
 
 beforeAll(async () => {
-  process.env.REDIS_PREFIX = prefix;
-  resetEnvCache();
   shopify = await startShopifySimulator({
     latencyMs: 0,
     app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
     shops: [SUPPLIER, RETAILER, WOO_RETAILER, OUTSIDER].map((s) => ({ domain: s.domain, name: s.name, email: `owner@${s.domain}`, ianaTimezone: 'America/New_York' })),
   });
   t = await createTestDatabase('extensions_api');
-  queues = openQueues({ connection: redis, prefix });
   await seed();
-  app = await startAppServer({ db: t.db, queues, shopify });
+  app = await startAppServer({ db: t.db, redisPrefix: prefix, shopify });
 }, 180_000);
 
 afterAll(async () => {
   await app?.close();
-  await queues?.close();
   await t?.drop();
   await shopify?.close();
   await deletePrefix(redis, prefix);
   redis.disconnect();
-  delete process.env.REDIS_PREFIX;
-  resetEnvCache();
 });
 
 /** Dune Supply sells its Shopify catalog to Elm Retail, and its WooCommerce catalog to Oak Goods. */

@@ -13,8 +13,7 @@ import express from 'express';
 import type { ViteDevServer } from 'vite';
 import { useDatabase, type Db } from '../../app/db.server.ts';
 import { resetEnvCache } from '../../app/env.server.ts';
-import { useQueues } from '../../app/jobs/app-queues.server.ts';
-import type { Queues } from '../../app/jobs/queues.server.ts';
+import { closeAppQueues } from '../../app/jobs/app-queues.server.ts';
 import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
 
 export interface AppServer {
@@ -23,22 +22,21 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-const ENV_SET = ['SHOPIFY_ADMIN_ORIGIN', 'SHOPIFY_APP_URL'] as const;
+const ENV_SET = ['SHOPIFY_ADMIN_ORIGIN', 'SHOPIFY_APP_URL', 'REDIS_PREFIX'] as const;
 
 /**
- * Serves the app on a free port. The app's database and queues are the test's (both live on
- * globalThis, so Vite's copy of the modules finds them); Shopify Admin calls go to `shopify`.
+ * Serves the app on a free port. Its database is the test's (kept on globalThis, so Vite's copy of
+ * the modules finds it), its queues live under `redisPrefix`, Shopify Admin calls go to `shopify`.
  */
-export async function startAppServer(options: { db: Db; queues: Queues; shopify: ShopifySimulator }): Promise<AppServer> {
+export async function startAppServer(options: { db: Db; redisPrefix: string; shopify: ShopifySimulator }): Promise<AppServer> {
   useDatabase(options.db);
-  useQueues(options.queues);
   const app = express();
   // Listen first: the app must know its own URL (SHOPIFY_APP_URL) before it is loaded.
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: options.shopify.url, SHOPIFY_APP_URL: url });
+  Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: options.shopify.url, SHOPIFY_APP_URL: url, REDIS_PREFIX: options.redisPrefix });
   resetEnvCache();
 
   const { createServer } = await import('vite');
@@ -48,6 +46,8 @@ export async function startAppServer(options: { db: Db; queues: Queues; shopify:
   // at once, and the browser's page would be served outdated dependencies).
   const cacheDir = await mkdtemp(path.join(tmpdir(), 'tandem-app-server-vite-'));
   const vite: ViteDevServer = await createServer({ cacheDir, server: { middlewareMode: true, hmr: false, ws: false }, logLevel: 'error' });
+  // Compile every route now, within beforeAll's time, not during the first request.
+  await vite.ssrLoadModule('virtual:remix/server-build');
   app.use(vite.middlewares);
   app.all('*', createRequestHandler({ build: () => vite.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>, mode: 'development' }));
 
@@ -57,6 +57,7 @@ export async function startAppServer(options: { db: Db; queues: Queues; shopify:
       await vite.close();
       await new Promise((resolve) => server.close(resolve));
       await rm(cacheDir, { recursive: true, force: true });
+      await closeAppQueues();
       for (const key of ENV_SET) delete process.env[key];
       resetEnvCache();
     },
