@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'build/**', '.cache/**', 'app/generated/**', 'public/build/**'] },
+  { ignores: ['node_modules/**', 'build/**', '.cache/**', 'app/generated/**', 'public/build/**', 'extensions/*/dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -46,6 +46,10 @@ export default defineConfig({
     migrationsBesideServerBuild(),
   ],
   build: { assetsInlineLimit: 0 },
+  // Admin extensions call the app from extensions.shopifycdn.com: let their CORS preflight reach
+  // the routes, where authenticate.admin answers it, instead of Vite's own CORS middleware ending
+  // it with no Access-Control-Allow-Origin (as Shopify's Remix template does).
+  server: { cors: { preflightContinue: true } },
   // The browser's dependencies, bundled once at start. Without `noDiscovery` Vite also finds the
   // server-only imports of route modules (pg, bullmq, stripe…) on the first page views and reloads
   // the page each time, which breaks a cold start (the first browser test run on a clean machine).

@@ -9,6 +9,8 @@ export const CatalogSyncPayload = PartnershipRun.extend({
   mode: z.enum(['FULL', 'PARTIAL']).default('PARTIAL'),
   /** "Sync to partners now" on chosen products: only these source variants. */
   variantIds: z.array(Id).optional(),
+  /** "Sync to partners now" on a product page: only these products (ids at the catalog source). */
+  productIds: z.array(Id).optional(),
 });
 
 export type CatalogSyncPayload = z.output<typeof CatalogSyncPayload>;

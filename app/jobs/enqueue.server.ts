@@ -1,6 +1,7 @@
 // Putting work on the queues: manual runs from the admin (DESIGN: catalog.sync and
 // inventory.push) and event jobs from webhooks (oversell and orders.pull on orders/create).
 // billing.daily has no way in here on purpose: it runs once a day from its schedule, never by hand.
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Db } from '../db.server.ts';
 import { jobDefinitions, type JobInputs, type JobPayloads } from './definitions.server.ts';
@@ -23,6 +24,20 @@ export interface ManualRunRequest {
   mode?: 'FULL' | 'PARTIAL';
   /** Only these source variants ("Sync to partners now" on chosen products). */
   variantIds?: string[];
+  /** catalog.sync only: these products, by their id at the catalog source ("Sync to partners now"). */
+  productIds?: string[];
+}
+
+/**
+ * What a manual run joins: a second press of the same button while the first run still waits.
+ * A run limited to some products has its own key, so it never swallows (nor is swallowed by) a
+ * run of other products or of the whole catalog.
+ */
+export function manualRunKey(request: Pick<ManualRunRequest, 'queue' | 'partnershipId' | 'variantIds' | 'productIds'>) {
+  const base = `${request.queue.replace('.', '-')}_${request.partnershipId}_manual`;
+  if (!request.variantIds && !request.productIds) return base;
+  const chosen = [...(request.variantIds ?? []).map((id) => `variant ${id}`), ...(request.productIds ?? []).map((id) => `product ${id}`)];
+  return `${base}_${createHash('sha256').update(chosen.sort().join('\n')).digest('hex').slice(0, 16)}`;
 }
 
 /**
@@ -30,10 +45,11 @@ export interface ManualRunRequest {
  * press while the first run is still waiting or running joins it (BullMQ deduplication).
  */
 export async function requestManualRun(db: Db, queues: Queues, request: ManualRunRequest, now = Date.now()) {
-  const { queue, shopId, partnershipId, variantIds } = request;
+  const { queue, shopId, partnershipId, variantIds, productIds } = request;
   // Types already say so; this guards callers that pass a string from a form.
   if (!(MANUAL_QUEUES as readonly string[]).includes(queue)) throw new Error(`${queue} cannot be run by hand`);
-  const base = { shopId, partnershipId, trigger: 'manual' as const, requestedAt: now, variantIds };
+  if (productIds && queue !== 'catalog.sync') throw new Error(`${queue} cannot be limited to products`);
+  const base = { shopId, partnershipId, trigger: 'manual' as const, requestedAt: now, variantIds, ...(productIds ? { productIds } : {}) };
   const input = { ...base, mode: request.mode ?? 'PARTIAL' };
   const definition = jobDefinitions[queue] as JobDefinition;
   const payload = definition.payload.parse(input);
@@ -42,7 +58,7 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
   const syncRunId = await recordQueuedRun(db, definition.syncRun!, payload, jobId);
   const added = await addJob(queues, queue, input, {
     priority: MANUAL_PRIORITY,
-    deduplication: { id: `${queue.replace('.', '-')}_${partnershipId}_manual` },
+    deduplication: { id: manualRunKey(request) },
   }).catch(async (err) => {
     // Redis refused the job: no run is coming, so Activity must not show one as queued.
     await db.syncRun.delete({ where: { id: syncRunId } });

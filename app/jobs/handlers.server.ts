@@ -67,6 +67,7 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
         trigger: p.trigger,
         syncRunId: job.job.syncRunId,
         sourceVariantIds: p.variantIds,
+        sourceProductIds: p.productIds,
       });
       return { counts: result.counts, errors: result.errors };
     }),

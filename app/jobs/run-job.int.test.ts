@@ -169,6 +169,29 @@ describe('when the merchant presses Sync now twice while the first run waits', (
   });
 });
 
+describe('when the merchant presses "Sync to partners now" on products while other runs wait', () => {
+  it('queues one run per product and for the whole catalog, and joins a second press on the same product', async () => {
+    const { supplier, partnershipId } = await partnership();
+    const request = (productIds?: string[]) => ({ queue: 'catalog.sync' as const, shopId: supplier.id, partnershipId, ...(productIds ? { productIds } : {}) });
+    const shirt = await requestManualRun(tdb.db, queues, request(['gid://shopify/Product/1']), 1_000);
+    const tote = await requestManualRun(tdb.db, queues, request(['gid://shopify/Product/2']), 2_000);
+    const catalog = await requestManualRun(tdb.db, queues, request(), 3_000);
+    const shirtAgain = await requestManualRun(tdb.db, queues, request(['gid://shopify/Product/1']), 4_000);
+
+    expect(new Set([shirt.jobId, tote.jobId, catalog.jobId]).size).toBe(3);
+    expect(shirtAgain).toEqual(shirt);
+    const waiting = (await queues.get('catalog.sync').getJobs(['prioritized', 'waiting'])).filter((j) => j.data.partnershipId === partnershipId);
+    expect(waiting.map((j) => j.data.productIds ?? 'whole catalog').sort()).toEqual([['gid://shopify/Product/1'], ['gid://shopify/Product/2'], 'whole catalog']);
+    expect(await tdb.db.syncRun.count({ where: { partnershipId } })).toBe(3);
+  });
+
+  it('refuses to limit an inventory push to products', async () => {
+    const { supplier, partnershipId } = await partnership();
+    await expect(requestManualRun(tdb.db, queues, { queue: 'inventory.push', shopId: supplier.id, partnershipId, productIds: ['gid://shopify/Product/1'] })).rejects.toThrow('inventory.push cannot be limited to products');
+    expect(await tdb.db.syncRun.count({ where: { partnershipId } })).toBe(0);
+  });
+});
+
 describe('when a sync run reports progress', () => {
   it('shows the progress on the SyncRun row while it runs, then the counts and API calls', async () => {
     const { supplier, partnershipId } = await partnership();

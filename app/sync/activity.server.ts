@@ -77,6 +77,19 @@ function text(value: unknown, key: string): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
+/**
+ * A failed order's reason in merchant words, the message and the fix: from the shop's alert for it,
+ * else OrderLink.failureDetail, else the standing advice for the reason. Also the order block's.
+ */
+export function orderFailureOf(order: { failureReason: OrderFailure; failureDetail: unknown }, alert: { message: string; fix: string | null } | undefined) {
+  const reason = FAILURE_REASONS[order.failureReason];
+  return {
+    reason: reason.label,
+    message: alert?.message ?? text(order.failureDetail, 'message') ?? reason.label,
+    fix: alert?.fix ?? text(order.failureDetail, 'fix') ?? reason.fix,
+  };
+}
+
 /** The shop's activity matching `filter`, newest first, at most `limit` entries. */
 export async function listActivity(db: Db, shopDomain: string, filter: ActivityFilter, now = new Date(), limit = 100): Promise<ActivityEntry[]> {
   const shop = await shopByDomain(db, shopDomain);
@@ -136,8 +149,7 @@ export async function listActivity(db: Db, shopDomain: string, filter: ActivityF
     const alerts = await db.alert.findMany({ where: { shopId: shop.id, key: { in: orders.map((o) => `order-failed_${o.id}`) } } });
     const alertFor = new Map(alerts.map((a) => [a.key, a]));
     for (const o of orders) {
-      const reason = FAILURE_REASONS[o.failureReason!];
-      const alert = alertFor.get(`order-failed_${o.id}`);
+      const failure = orderFailureOf({ failureReason: o.failureReason!, failureDetail: o.failureDetail }, alertFor.get(`order-failed_${o.id}`));
       const p = o.partnership;
       const partner = p.supplierShopId === shop.id ? p.retailer : p.supplier;
       entries.push({
@@ -146,9 +158,7 @@ export async function listActivity(db: Db, shopDomain: string, filter: ActivityF
         orderName: o.retailerOrderName ?? o.retailerOrderId,
         partner: partner.name ?? partner.domain,
         state: o.state === 'FAILED' ? 'failed' : 'needs manual posting',
-        reason: reason.label,
-        message: alert?.message ?? text(o.failureDetail, 'message') ?? reason.label,
-        fix: alert?.fix ?? text(o.failureDetail, 'fix') ?? reason.fix,
+        ...failure,
         at: o.updatedAt.toISOString(),
         ago: timeAgo(o.updatedAt, now),
         exact: exactTime(o.updatedAt, shop.timezone),

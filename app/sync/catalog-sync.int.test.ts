@@ -152,6 +152,29 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
     expect(run.counts.created).toBe(1);
   });
 
+  it('syncs a product chosen on its page even when it was created after the last pull', async () => {
+    await sync();
+    sim.clock.advance(5 * 60_000);
+    const [mug] = sim.seedProducts(p.supplierDomain, [productWith('Enamel Mug', ['MUG-BLUE', 'MUG-RED'], '6.00')]);
+
+    const run = await syncCatalogToPartner(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual', sourceProductIds: [mug!.id] });
+
+    expect(retailerProducts().map((x) => x.title).sort()).toEqual(['Canvas Tote', 'Enamel Mug', 'Linen Shirt']);
+    expect((await listings()).filter((l) => l.sourceVariant.productTitle === 'Enamel Mug').map((l) => l.sourceVariant.sku).sort()).toEqual(['MUG-BLUE', 'MUG-RED']);
+    expect(run.counts.created).toBe(2);
+    expect(run.errors).toEqual([]);
+  });
+
+  it('names a chosen product the catalog does not hold and syncs nothing else', async () => {
+    const run = await syncCatalogToPartner(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual', sourceProductIds: ['gid://shopify/Product/999999'] });
+
+    expect(retailerProducts()).toEqual([]);
+    expect(await listings()).toEqual([]);
+    expect(run.errors).toEqual([
+      { subject: 'Product gid://shopify/Product/999999', message: "is not in supplier.myshopify.com's catalog at shopify (deleted, or sold from another catalog): nothing was synced for it" },
+    ]);
+  });
+
   it('does not create a second product when the worker died after the create but before the listing was linked', async () => {
     const crashing: SyncContext = {
       ...ctx,

@@ -26,6 +26,12 @@ export interface CatalogSyncOptions {
   pull?: boolean;
   /** "Sync to partners now" on chosen products: only these SourceVariant ids are offered or pushed. */
   sourceVariantIds?: string[];
+  /**
+   * "Sync to partners now" on a product page: only these products (their ids at the catalog
+   * source). Resolved to variants after the pull, so a product or variant created since the last
+   * run is included. Combines with `sourceVariantIds` (either one's variants are synced).
+   */
+  sourceProductIds?: string[];
 }
 
 export interface CatalogSyncResult extends RunTally {
@@ -163,6 +169,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
         count(tally, 'supplierVariantsDeleted', pull.ghosts);
       }
       const retailer = await ctx.connectorFor(target);
+      const chosen = await chosenVariants(ctx.db, source.id, options);
       const sides: Sides = {
         ctx,
         partnership,
@@ -171,9 +178,12 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
         writer: requireCapability(retailer, 'products.write'),
         reader: requireCapability(retailer, 'products.read'),
         tally,
-        only: options.sourceVariantIds ?? null,
+        only: chosen?.ids ?? null,
         content: true,
       };
+      for (const id of chosen?.unknownProducts ?? []) {
+        tally.errors.push({ subject: `Product ${id}`, message: `is not in ${partnership.supplier.name ?? partnership.supplier.domain}'s catalog at ${source.platform} (deleted, or sold from another catalog): nothing was synced for it` });
+      }
       count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
       const duplicates = await reportSupplierDuplicates(ctx.db, partnership, source.id, ctx.now());
       count(tally, 'duplicateSkus', duplicates.size);
@@ -232,6 +242,23 @@ export async function pushPricesToPartner(ctx: SyncContext, partnershipId: strin
   count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
   await pushListingUpdates(sides, options.mode);
   return tally;
+}
+
+/**
+ * The SourceVariant ids a run is limited to (null: the whole catalog), and the chosen products the
+ * catalog does not hold (deleted, or sold from another catalog source).
+ */
+async function chosenVariants(db: Db, sourceConnectionId: string, options: CatalogSyncOptions): Promise<{ ids: string[]; unknownProducts: string[] } | null> {
+  const { sourceVariantIds, sourceProductIds = [] } = options;
+  if (!sourceVariantIds && !options.sourceProductIds) return null;
+  const ofProducts = sourceProductIds.length
+    ? await db.sourceVariant.findMany({ where: { connectionId: sourceConnectionId, externalProductId: { in: sourceProductIds }, deletedAt: null }, select: { id: true, externalProductId: true } })
+    : [];
+  const found = new Set(ofProducts.map((v) => v.externalProductId));
+  return {
+    ids: [...new Set([...(sourceVariantIds ?? []), ...ofProducts.map((v) => v.id)])],
+    unknownProducts: sourceProductIds.filter((id) => !found.has(id)),
+  };
 }
 
 /** Listings offered but not yet linked: link to the retailer's variant by SKU, or create the product. */

@@ -74,7 +74,7 @@ describe('when a retailer sells a supplier product', () => {
       ['TOTE', 1],
     ]);
     expect(orders[0]!.shippingAddress).toMatchObject({ address1: '1 Main St', city: 'Portland', countryCode: 'US' });
-    expect(link).toMatchObject({ retailerOrderId: placed.id, retailerOrderName: placed.name, state: 'FORWARDED', supplierOrderId: orders[0]!.id, failureReason: null });
+    expect(link).toMatchObject({ retailerOrderId: placed.id, retailerOrderName: placed.name, state: 'FORWARDED', supplierOrderId: orders[0]!.id, supplierOrderName: orders[0]!.name, failureReason: null });
     expect(link!.forwardedAt).toBeInstanceOf(Date);
     expect(link!.events.map((e) => e.state)).toEqual(['RECEIVED', 'FORWARDED']);
     const supplierOrder = sim.shop(p.supplierDomain).orders.get(idOf('Order', orders[0]!.id)!)!;

@@ -330,7 +330,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       }
       await tx.orderLink.update({
         where: { id: orderLinkId },
-        data: { state: 'FORWARDED', supplierOrderId: created.externalId, forwardedAt: ctx.now(), failureReason: null, failureDetail: Prisma.DbNull },
+        data: { state: 'FORWARDED', supplierOrderId: created.externalId, supplierOrderName: created.name, forwardedAt: ctx.now(), failureReason: null, failureDetail: Prisma.DbNull },
       });
       await tx.orderEvent.create({ data: { orderLinkId, state: 'FORWARDED', message: `Sent to ${supplierName} as order ${created.name} (${created.externalId}).`, at: ctx.now() } });
       // The invoice's intent rides with the forward: a forwarded order always has its invoice row.

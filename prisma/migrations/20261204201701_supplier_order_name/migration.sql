@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OrderLink" ADD COLUMN     "supplierOrderName" TEXT;
+
