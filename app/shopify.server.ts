@@ -13,7 +13,7 @@ import { database } from './db.server.ts';
 import { env } from './env.server.ts';
 import { PrismaSessionStorage } from './session-storage.server.ts';
 import { routeShopifyAdminCallsTo } from './shopify-admin-fetch.server.ts';
-import { recordInstall } from './sync/shop-lifecycle.server.ts';
+import { connectInstalledStore, recordInstall } from './sync/shop-lifecycle.server.ts';
 import { recordWebhook, type RecordedWebhook } from './sync/webhook-events.server.ts';
 
 /** The Admin API version every call and webhook subscription uses (shopify.app.toml agrees). */
@@ -52,12 +52,14 @@ const shopify = shopifyApp({
       const { data } = (await response.json()) as {
         data?: { shop?: { ianaTimezone?: string; name?: string; email?: string } };
       };
-      await recordInstall(await database(), {
+      const db = await database();
+      const shop = await recordInstall(db, {
         domain: session.shop,
         name: data?.shop?.name,
         email: data?.shop?.email,
         timezone: data?.shop?.ianaTimezone,
       });
+      await connectInstalledStore(db, { shop, offlineSessionId: session.id, clientId: settings.SHOPIFY_API_KEY });
     },
   },
 });
