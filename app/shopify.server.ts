@@ -69,7 +69,28 @@ if (settings.SHOPIFY_ADMIN_ORIGIN) routeShopifyAdminCallsTo(settings.SHOPIFY_ADM
 
 export default shopify;
 export const apiVersion = SHOPIFY_API_VERSION;
-export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+
+/**
+ * Shopify's document headers (frame-ancestors: the shop and admin.shopify.com). In demo and test
+ * mode the Shopify simulator plays the admin, so its origin may frame the app too.
+ */
+export function addDocumentResponseHeaders(request: Request, headers: Headers) {
+  shopify.addDocumentResponseHeaders(request, headers);
+  const simulator = settings.SHOPIFY_ADMIN_ORIGIN;
+  const policy = headers.get('Content-Security-Policy');
+  if (simulator && policy?.startsWith('frame-ancestors https://')) {
+    headers.set('Content-Security-Policy', policy.replace('frame-ancestors ', `frame-ancestors ${new URL(simulator).origin} `));
+  }
+}
+
+/**
+ * Where the embedded app loads App Bridge from: Shopify's CDN (the library's default, undefined
+ * here), or in demo and test mode the Shopify simulator's stand-in, since the CDN is out of reach.
+ */
+export function appBridgeScriptUrl(): string | undefined {
+  const simulator = settings.SHOPIFY_ADMIN_ORIGIN;
+  return simulator ? `${new URL(simulator).origin}/cdn/app-bridge.js` : undefined;
+}
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;

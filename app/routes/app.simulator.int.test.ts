@@ -87,3 +87,19 @@ describe('when the shop has installed Tandem', () => {
     expect(shopify.sim.state.refreshTokens.has(before!.refreshToken!)).toBe(false);
   });
 });
+
+describe('when the simulator plays the admin (demo and test mode)', () => {
+  it('lets the simulator’s admin page frame the app, besides the shop and admin.shopify.com', async () => {
+    const { addDocumentResponseHeaders } = await import('../shopify.server.ts');
+    const headers = new Headers();
+    addDocumentResponseHeaders(new Request(`http://localhost:3000/app?shop=${SHOP}&embedded=1`), headers);
+    expect(headers.get('Content-Security-Policy')).toBe(
+      `frame-ancestors ${shopify.url} https://${SHOP} https://admin.shopify.com https://*.spin.dev https://admin.myshopify.io https://admin.shop.dev;`,
+    );
+  });
+
+  it('loads App Bridge from the simulator’s stand-in instead of Shopify’s CDN', async () => {
+    const { appBridgeScriptUrl } = await import('../shopify.server.ts');
+    expect(appBridgeScriptUrl()).toBe(shopify.appBridgeUrl);
+  });
+});
