@@ -98,7 +98,7 @@ function metered(budget: Budget, usage: ApiUsage): Budget {
   };
 }
 
-/** Builds the connector for one connection (no platform call is made here). */
+/** Builds the connector for one connection (one read of its credentials; no platform call). */
 export async function openConnector(db: Db, connection: Connection, options: SyncContextOptions = {}): Promise<Connector> {
   const module = getConnector(connection.platform);
   const raw = (connection.config ?? {}) as Record<string, unknown>;
@@ -106,11 +106,31 @@ export async function openConnector(db: Db, connection: Connection, options: Syn
   const config = module.manifest.configSchema.parse(raw);
   return module.create(config, {
     budget: options.budgetFor?.(connection) ?? unlimitedBudget,
-    credentials: connectionCredentials(db, connection.id),
+    credentials: await loadedCredentials(connectionCredentials(db, connection.id)),
     fetch: options.fetch,
     baseUrlOverride: common.baseUrlOverride,
     logger: options.logger ?? silentLogger,
   });
+}
+
+/**
+ * A connector reads its credentials once, when it is built, and afterwards only through `update`
+ * (a token refresh, which re-reads them under the row lock). So a platform call made inside an open
+ * transaction (an order forwarded under its row lock) needs no second database connection: on
+ * PostgreSQL that would hold two pool connections per job, and embedded PGlite, which has one,
+ * would wait for itself. A token another worker rotated meanwhile is picked up by the refresh.
+ */
+async function loadedCredentials(store: CredentialStore): Promise<CredentialStore> {
+  let current = await store.get();
+  return {
+    async get() {
+      return { ...current };
+    },
+    async update(change) {
+      current = await store.update(change);
+      return { ...current };
+    },
+  };
 }
 
 /**

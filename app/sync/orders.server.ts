@@ -292,7 +292,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       const current = await tx.orderLink.findUniqueOrThrow({ where: { id: orderLinkId } });
       const content = OrderContent.parse(current.content);
       const skus = [...new Set(content.lineItems.map((l) => l.sku).filter((s): s is string => s !== null))];
-      const { variantsBySku, supplierSkus } = await loadSupplierVariants(ctx.db, supplierConnection.id, skus);
+      const { variantsBySku, supplierSkus } = await loadSupplierVariants(tx, supplierConnection.id, skus);
       const diagnosis = diagnoseOrder({
         order: content,
         supplierName,
@@ -317,7 +317,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       const customer = await customerForSale(ctx, supplierConnection, connector, buyer, 'orders.write');
       const customerNote = customerEvent(customer, buyer, supplierPlatform, 'orders.write');
       if (customerNote) await tx.orderEvent.create({ data: { orderLinkId, state: locked.state, message: customerNote, at: ctx.now() } });
-      const held = await consumeReservation(ctx.db, orderKeyOf(partnership.retailer.domain, current.retailerOrderId));
+      const held = await consumeReservation(tx, orderKeyOf(partnership.retailer.domain, current.retailerOrderId));
       const input = orderCreateInput(orderLinkId, content, diagnosis.lines, held, partnership.retailer, customer?.externalCustomerId ?? null);
       let created: TandemOrder;
       try {
