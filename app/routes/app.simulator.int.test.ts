@@ -61,7 +61,7 @@ describe('when the shop has installed Tandem', () => {
 
   it('connects its own store for the sync engine, with no copy of the token', async () => {
     const connection = await t.db.connection.findFirstOrThrow({ where: { externalAccount: SHOP } });
-    expect(connection).toMatchObject({ platform: 'shopify', status: 'ACTIVE', config: { shop: SHOP, clientId: env().SHOPIFY_API_KEY }, purposes: ['store'] });
+    expect(connection).toMatchObject({ platform: 'shopify', status: 'ACTIVE', config: { shop: SHOP, clientId: env().SHOPIFY_API_KEY } });
     const session = await offlineSession();
     expect(connection.credentials).not.toContain(session!.accessToken!);
 

@@ -51,7 +51,7 @@ export async function connectInstalledStore(db: Db, { shop, offlineSessionId, cl
   const config = { shop: shop.domain, clientId };
   return db.connection.upsert({
     where: { shopId_platform_externalAccount: { shopId: shop.id, platform: 'shopify', externalAccount: shop.domain } },
-    create: { shopId: shop.id, platform: 'shopify', externalAccount: shop.domain, displayName: shop.name ?? shop.domain, config, credentials, purposes: ['store'] },
+    create: { shopId: shop.id, platform: 'shopify', externalAccount: shop.domain, displayName: shop.name ?? shop.domain, config, credentials },
     update: { config, credentials, status: 'ACTIVE' },
   });
 }
