@@ -3,7 +3,7 @@
 // a WooCommerce supplier, Xero, Stripe), the app and a worker in this one process (embedded PGlite
 // serves one connection), then tells the story: install, partner up, connect, catalog sync through
 // the job queue, approval, an order with oversell protection, forwarding, fulfillment back, the
-// invoice and the next day's charge. Prints a summary and keeps the admin open in the browser.
+// invoice to Xero and the next day's charge. Prints a summary and keeps the admin open in the browser.
 // `npm run demo -- --once` stops after the summary; `--port` changes the app's port (3000).
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { env, resetEnvCache } from '../app/env.server.ts';
 import { mintSessionToken } from '../simulators/shopify/index.ts';
-import { fetchThroughSimulators } from '../simulators/common/vendor-hosts.ts';
 import { ACME, CORNER, HARBOR, LOOM, SHOPS, control, startWorld } from './demo/world.ts';
 import { jobFinished, until } from './demo/jobs.ts';
 import { elapsed, heading, money, say, step, table } from './demo/report.ts';
@@ -162,14 +161,14 @@ say(`Database: ${database.where} (migrated)`);
 const redis = { connection: openRedis(redisUrl), prefix };
 const queues = openQueues(redis);
 useQueues(queues);
-// The platforms' real hosts reach their simulators; connections keep their production settings.
-const simulatedFetch = fetchThroughSimulators({ shopify: shopify.url, xero: xero.url });
+// The platforms' simulators stand in for their real hosts; connections keep their production settings.
+const baseUrlOverrides = { shopify: shopify.url, xero: xero.url };
 const budgets = new Budgets(redis);
 const stockLockPrefix = `{${prefix}-stock}:`;
 const workers = startWorkers({
   db,
   redis,
-  handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection, { prefix: stockLockPrefix }), stripeFor: world.stripeFor, context: { fetch: simulatedFetch } }),
+  handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection, { prefix: stockLockPrefix }), stripeFor: world.stripeFor, context: { baseUrlOverrides } }),
 });
 say(`App ${appUrl}, worker on ${workers.workers.length} queues`);
 
@@ -236,8 +235,9 @@ try {
     accessToken: xeroTokens.tokenSet.access_token,
     refreshToken: xeroTokens.tokenSet.refresh_token,
     displayName: 'Acme books',
+    purposes: 'accounting',
   });
-  say(`Acme connects Xero (consent given in Xero, tenant ${xero.tenantId})`);
+  say(`Acme connects Xero as its accounting system (consent given in Xero, tenant ${xero.tenantId})`);
   const stripeConnection = await connectStripe(db, ACME.domain, { secretKey: world.acmeStripe.secretKey }, { stripeFor: world.stripeFor });
   say(`Acme connects Stripe: key checked against ${stripeConnection.account}`);
   const sealed = await db.connection.findMany({ where: { platform: { in: ['woocommerce', 'xero', 'stripe'] } }, select: { credentials: true } });
@@ -269,7 +269,7 @@ try {
   }
 
   step('Retailers review what was offered (approvals)');
-  const ctx = createSyncContext(db, { fetch: simulatedFetch });
+  const ctx = createSyncContext(db, { baseUrlOverrides });
   const cornerOffers = await listPendingApprovals(db, corner.id);
   const cornerWants = cornerOffers.filter((o) => o.productTitle !== 'Linen Apron');
   await approveListings(ctx, corner.id, cornerWants.map((o) => o.listingId));
@@ -300,15 +300,25 @@ try {
   say(`Oversell protection netted ${SKU} at the supplier and pushed the new count to both retailers:`);
   table(['shop', `${SKU} before`, 'after'], stockShops.map((s, i) => [s.name, before[i]!, after[i]!]));
 
-  step('The order goes to the supplier (orders.pull)');
-  const pull = await enqueue(queues, 'orders.pull', { shopId: corner.id, partnershipId: acmeCorner.id, trigger: 'manual', requestedAt: Date.now() });
-  const pulled = await jobFinished(queues, 'orders.pull', pull.jobId);
-  const link = await db.orderLink.findFirstOrThrow({ where: { partnershipId: acmeCorner.id } });
-  if (!link.supplierOrderId) throw new Error(`Order ${order.name} was not forwarded: ${link.state} ${link.failureReason ?? ''}`);
+  step('The order goes to the supplier, and its invoice to Acme’s Xero');
+  // The same webhook queued an order pull for the partnership: it forwards the order to Acme and
+  // posts the invoice for it to Acme's accounting system.
+  const forwardedLink = () => db.orderLink.findFirst({ where: { partnershipId: acmeCorner.id, supplierOrderId: { not: null } }, include: { invoices: true } });
+  await until(`order ${order.name} forwarded to Acme with its invoice settled`, async () => {
+    const found = await forwardedLink();
+    return Boolean(found && found.invoices.every((i) => i.status !== 'PENDING'));
+  });
+  const link = (await forwardedLink())!;
   const supplierOrder = shopify.orders(ACME.domain).find((o) => o.id === link.supplierOrderId)!;
   // The copy Tandem placed at Acme fires Acme's own orders/create: the guard knows it and nets nothing twice.
   await jobFinished(queues, 'oversell', oversell.jobId(OversellPayload.parse({ shopId: acme.id, orderId: supplierOrder.id, shopDomain: ACME.domain, lines: [] })));
-  say(`Corner Store ${link.retailerOrderName} → Acme ${supplierOrder.name} (forwarded ${pulled.counts?.forwarded ?? 0}, state ${link.state.toLowerCase()}); Acme's ${SKU} stays at ${available(ACME.domain)}`);
+  say(`Corner Store ${link.retailerOrderName} → Acme ${supplierOrder.name} (sent by the order pull its orders/create webhook queued); Acme's ${SKU} stays at ${available(ACME.domain)}`);
+  const invoiceRow = link.invoices[0];
+  const xeroInvoice = invoiceRow?.externalInvoiceId ? xero.snapshot().invoices.find((i) => i.InvoiceID === invoiceRow.externalInvoiceId) : undefined;
+  const invoiceText = xeroInvoice
+    ? `${String(xeroInvoice.InvoiceNumber)} (${String(xeroInvoice.Status).toLowerCase()}, ${String(xeroInvoice.CurrencyCode)} ${Number(xeroInvoice.Total).toFixed(2)})`
+    : `not posted: ${invoiceRow ? `${invoiceRow.status.toLowerCase()}, ${invoiceRow.lastError}` : 'no invoice was recorded'}`;
+  say(`Xero invoice ${invoiceText}`);
 
   step('Acme ships it from its Shopify admin, with tracking; Tandem copies the shipment back (fulfillments.push)');
   const tracking = { company: 'UPS', number: '1Z999AA10123456784', url: 'https://www.ups.com/track?tracknum=1Z999AA10123456784' };
@@ -318,14 +328,6 @@ try {
   const retailerOrder = shopify.orders(CORNER.domain).find((o) => o.id === order.id)!;
   const shipped = retailerOrder.fulfillments.flatMap((f) => f.tracking);
   say(`At Corner Store, ${retailerOrder.name} shows ${shipped.map((t) => `${t.company} ${t.number}`).join(', ') || 'no tracking'}`);
-
-  step('Acme’s invoice to Xero');
-  const invoicesEngine = existsSync(new URL('../app/sync/invoices.server.ts', import.meta.url));
-  say(
-    invoicesEngine
-      ? 'The invoices engine is present but this demo does not post invoices yet.'
-      : 'Skipped: the invoices engine (app/sync/invoices.server.ts and the invoices.post handler) is not in this build yet. Xero is connected and waiting.',
-  );
 
   step('Next morning: the daily billing for the previous day (billing.daily, against Stripe)');
   // The demo plays the scheduler: the run due 00:15 tomorrow in Acme's time zone bills today.
@@ -363,7 +365,7 @@ try {
       ['order at Acme', `${supplierOrder.name} (orders forwarded: ${forwarded})`],
       ['state', finalLink.state.toLowerCase()],
       ['tracking at Corner Store', shipped.map((t) => `${t.company} ${t.number}`).join(', ')],
-      ['Xero invoice', invoicesEngine ? 'not posted by this demo' : 'skipped (invoices engine not in this build)'],
+      ['Xero invoice', invoiceText],
       ['Stripe charge', `${charge.stripeId} · ${money(charge.amountCents, charge.currency)} for ${charge.day}`],
     ],
   );

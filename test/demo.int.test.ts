@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../app/db.server.ts';
 import { TEST_REDIS_URL } from './support/redis.ts';
+import { DEFAULT_TENANT_ID } from '../simulators/xero/index.ts';
 
 const ACME = 'acme-wholesale.myshopify.com';
 const CORNER = 'corner-store.myshopify.com';
@@ -20,7 +21,7 @@ let dir: string;
 let demo: ChildProcess;
 let stdout = '';
 let exited: Promise<number | null>;
-const urls = { shopify: '', stripe: '', app: '', prefix: '' };
+const urls = { shopify: '', xero: '', stripe: '', app: '', prefix: '' };
 
 async function control<T>(base: string, route: string): Promise<T> {
   const res = await fetch(`${base}${route}`);
@@ -33,9 +34,8 @@ beforeAll(async () => {
   const port = String(20_000 + Math.floor(Math.random() * 20_000));
   const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: path.join(dir, 'pglite'), SIM_LATENCY_MS: '0', NODE_ENV: 'development' };
   delete env.DATABASE_URL;
-  // `npm run demo` is tsx on scripts/demo.ts; its own process group lets the test press Ctrl-C as a
-  // terminal does (to tsx and the node process under it).
-  demo = spawn(path.resolve('node_modules/.bin/tsx'), ['scripts/demo.ts', '--port', port], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // As `npm run demo` runs it: node with tsx's loader, one process that Ctrl-C reaches directly.
+  demo = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--port', port], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   exited = new Promise((resolve) => demo.on('exit', (code) => resolve(code)));
   let stderr = '';
   demo.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -48,12 +48,13 @@ beforeAll(async () => {
   });
   urls.shopify = /Simulators: Shopify (\S+)/.exec(stdout)![1]!;
   urls.stripe = /Stripe (http\S+) \(each has/.exec(stdout)![1]!;
+  urls.xero = /Xero (http\S+) +Stripe/.exec(stdout)![1]!;
   urls.app = /Tandem app: (\S+)\/app/.exec(stdout)![1]!;
   urls.prefix = /keys under "([^"]+)"/.exec(stdout)![1]!;
 }, 300_000);
 
 afterAll(async () => {
-  if (demo?.pid && demo.exitCode === null && demo.signalCode === null) process.kill(-demo.pid, 'SIGKILL');
+  if (demo && demo.exitCode === null && demo.signalCode === null) demo.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -62,7 +63,6 @@ describe('when a newcomer runs the demo', () => {
     expect(stdout).toMatch(/acme-wholesale\.myshopify\.com +HTTP 200/);
     expect(stdout).toMatch(/Shops: Acme Wholesale \(America\/New_York\), Corner Store \(Europe\/London\), Harbor Goods \(Australia\/Sydney\), Loom & Thread \(America\/Chicago\)/);
     expect(stdout).toMatch(/Loom & Thread → Harbor Goods +WooCommerce +3 +3 +0/);
-    expect(stdout).toContain('Skipped: the invoices engine');
   });
 
   it('nets the three sold totes at the supplier and at both retailers', async () => {
@@ -79,6 +79,12 @@ describe('when a newcomer runs the demo', () => {
     const supplierOrders = await control<{ sourceIdentifier: string | null }[]>(urls.shopify, `/_control/shops/${ACME}/orders`);
     expect(supplierOrders).toHaveLength(1);
     expect(supplierOrders[0]!.sourceIdentifier).toMatch(/^tandem:/);
+  });
+
+  it('posts one invoice for the order to the supplier’s Xero, at wholesale prices', async () => {
+    const tenant = await control<{ invoices: { InvoiceNumber: string; Total: number; Reference: string }[] }>(urls.xero, `/_control/tenants/${DEFAULT_TENANT_ID}`);
+    expect(tenant.invoices.map((i) => [i.InvoiceNumber, i.Total])).toEqual([['INV-0001', 36]]);
+    expect(stdout).toMatch(/Xero invoice +INV-0001 \(authorised, USD 36\.00\)/);
   });
 
   it('charges the retailer once in the supplier’s Stripe account', async () => {
@@ -98,13 +104,14 @@ describe('when a newcomer runs the demo', () => {
     expect(await app.text()).toContain('/cdn/app-bridge.js');
   });
 
-  it('stops on Ctrl-C, leaving its database with one forwarded, fulfilled order and one charge, and no keys in Redis', async () => {
-    process.kill(-demo.pid!, 'SIGINT');
+  it('stops on Ctrl-C, leaving its database with one fulfilled order, its posted invoice and one charge, and no keys in Redis', async () => {
+    demo.kill('SIGINT');
     expect(await exited).toBe(0);
     const { db, close } = await openPglite(path.join(dir, 'pglite'));
     try {
       const links = await db.orderLink.findMany({ include: { fulfillments: true } });
       expect(links.map((l) => [l.state, l.fulfillments.map((f) => [f.carrier, f.trackingNumber])])).toEqual([['FULFILLED', [['UPS', TRACKING]]]]);
+      expect(await db.invoice.findMany({ select: { status: true, orderLinkId: true } })).toEqual([{ status: 'POSTED', orderLinkId: links[0]!.id }]);
       const charges = await db.charge.findMany({ where: { status: 'SUCCEEDED' } });
       expect(charges.map((c) => [c.partnershipId, c.amountCents, c.orderCount])).toEqual([[links[0]!.partnershipId, 7344, 1]]);
       expect(stdout).toContain(charges[0]!.stripeId!);

@@ -2,7 +2,6 @@
 // token exchange and the afterAuth GraphQL query must satisfy a faithful stand-in, not only ours.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopifySimulator, mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
-import { fetchThroughSimulators } from '../../simulators/common/vendor-hosts.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
 import { Sku } from '../../connectors/sdk/types.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
@@ -55,7 +54,7 @@ describe('when the shop has installed Tandem', () => {
   const offlineSession = async () => (await import('../shopify.server.ts')).sessionStorage.loadSession(`offline_${SHOP}`);
   const storeConnector = async () => {
     const connection = await t.db.connection.findFirstOrThrow({ where: { externalAccount: SHOP, platform: 'shopify' } });
-    const ctx = createSyncContext(t.db, { fetch: fetchThroughSimulators({ shopify: shopify.url }) });
+    const ctx = createSyncContext(t.db, { baseUrlOverrides: { shopify: shopify.url } });
     return requireCapability(await ctx.connectorFor(connection), 'products.read');
   };
 

@@ -49,6 +49,11 @@ export interface SyncContextOptions {
   /** The jobs layer passes the connection's shared Redis budget; scripts and tests get none. */
   budgetFor?: (connection: Connection) => Budget;
   fetch?: typeof fetch;
+  /**
+   * Tests and the demo: where each platform's simulator listens, by connector id, for connections
+   * whose config names no `baseUrlOverride` (the connection rows keep their production settings).
+   */
+  baseUrlOverrides?: Partial<Record<string, string>>;
   logger?: Logger;
   now?: () => Date;
   signal?: AbortSignal;
@@ -108,7 +113,7 @@ export async function openConnector(db: Db, connection: Connection, options: Syn
     budget: options.budgetFor?.(connection) ?? unlimitedBudget,
     credentials: await loadedCredentials(connectionCredentials(db, connection.id)),
     fetch: options.fetch,
-    baseUrlOverride: common.baseUrlOverride,
+    baseUrlOverride: common.baseUrlOverride ?? options.baseUrlOverrides?.[connection.platform],
     logger: options.logger ?? silentLogger,
   });
 }
