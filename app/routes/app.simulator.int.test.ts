@@ -87,6 +87,20 @@ describe('when the shop has installed Tandem', () => {
   });
 });
 
+describe('when the shop installs Tandem again', () => {
+  it('reactivates its store connection and keeps the stock location the merchant chose', async () => {
+    const { connectInstalledStore } = await import('../sync/shop-lifecycle.server.ts');
+    const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const before = await t.db.connection.findFirstOrThrow({ where: { shopId: shop.id, platform: 'shopify' } });
+    await t.db.connection.update({ where: { id: before.id }, data: { status: 'DISCONNECTED', config: { ...(before.config as object), locationId: 'gid://shopify/Location/2' } } });
+
+    const after = await connectInstalledStore(t.db, { shop, offlineSessionId: `offline_${SHOP}`, clientId: env().SHOPIFY_API_KEY });
+
+    expect(after).toMatchObject({ id: before.id, status: 'ACTIVE', config: { shop: SHOP, clientId: env().SHOPIFY_API_KEY, locationId: 'gid://shopify/Location/2' } });
+    expect(await t.db.connection.count({ where: { shopId: shop.id } })).toBe(1);
+  });
+});
+
 describe('when the simulator plays the admin (demo and test mode)', () => {
   it('lets the simulator’s admin page frame the app, besides the shop and admin.shopify.com', async () => {
     const { addDocumentResponseHeaders } = await import('../shopify.server.ts');
