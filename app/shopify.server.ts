@@ -13,7 +13,7 @@ import { database } from './db.server.ts';
 import { env } from './env.server.ts';
 import { PrismaSessionStorage } from './session-storage.server.ts';
 import { routeShopifyAdminCallsTo } from './shopify-admin-fetch.server.ts';
-import { recordInstall } from './sync/shop-lifecycle.server.ts';
+import { connectInstalledStore, recordInstall } from './sync/shop-lifecycle.server.ts';
 import { recordWebhook, type RecordedWebhook } from './sync/webhook-events.server.ts';
 
 /** The Admin API version every call and webhook subscription uses (shopify.app.toml agrees). */
@@ -52,12 +52,14 @@ const shopify = shopifyApp({
       const { data } = (await response.json()) as {
         data?: { shop?: { ianaTimezone?: string; name?: string; email?: string } };
       };
-      await recordInstall(await database(), {
+      const db = await database();
+      const shop = await recordInstall(db, {
         domain: session.shop,
         name: data?.shop?.name,
         email: data?.shop?.email,
         timezone: data?.shop?.ianaTimezone,
       });
+      await connectInstalledStore(db, { shop, offlineSessionId: session.id, clientId: settings.SHOPIFY_API_KEY });
     },
   },
 });
@@ -67,7 +69,28 @@ if (settings.SHOPIFY_ADMIN_ORIGIN) routeShopifyAdminCallsTo(settings.SHOPIFY_ADM
 
 export default shopify;
 export const apiVersion = SHOPIFY_API_VERSION;
-export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+
+/**
+ * Shopify's document headers (frame-ancestors: the shop and admin.shopify.com). In demo and test
+ * mode the Shopify simulator plays the admin, so its origin may frame the app too.
+ */
+export function addDocumentResponseHeaders(request: Request, headers: Headers) {
+  shopify.addDocumentResponseHeaders(request, headers);
+  const simulator = settings.SHOPIFY_ADMIN_ORIGIN;
+  const policy = headers.get('Content-Security-Policy');
+  if (simulator && policy?.startsWith('frame-ancestors https://')) {
+    headers.set('Content-Security-Policy', policy.replace('frame-ancestors ', `frame-ancestors ${new URL(simulator).origin} `));
+  }
+}
+
+/**
+ * Where the embedded app loads App Bridge from: Shopify's CDN (the library's default, undefined
+ * here), or in demo and test mode the Shopify simulator's stand-in, since the CDN is out of reach.
+ */
+export function appBridgeScriptUrl(): string | undefined {
+  const simulator = settings.SHOPIFY_ADMIN_ORIGIN;
+  return simulator ? `${new URL(simulator).origin}/cdn/app-bridge.js` : undefined;
+}
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;

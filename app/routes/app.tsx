@@ -7,19 +7,19 @@ import { boundary } from '@shopify/shopify-app-remix/server';
 import { AppProvider } from '@shopify/shopify-app-remix/react';
 import polarisStyles from '@shopify/polaris/build/esm/styles.css?url';
 import { env } from '../env.server.ts';
-import { authenticate } from '../shopify.server.ts';
+import { appBridgeScriptUrl, authenticate } from '../shopify.server.ts';
 
 export const links = () => [{ rel: 'stylesheet', href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
-  return { apiKey: env().SHOPIFY_API_KEY };
+  return { apiKey: env().SHOPIFY_API_KEY, appBridgeUrl: appBridgeScriptUrl() };
 };
 
 export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
+    <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
         <Link to="/app" rel="home">
           Home

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Stripe from 'stripe';
+import { startStripeSimulator } from '../../simulators/stripe/index.ts';
 import { startWooCommerceSimulator } from '../../simulators/woocommerce/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { ConnectRefused, connect, connectForm, connectionDetail, disconnect, listConnectorCards, setPurposes, testConnection } from './connections-admin.server.ts';
+import { ConnectRefused, connect, connectForm, connectStripe, connectionDetail, disconnect, listConnectorCards, setPurposes, testConnection } from './connections-admin.server.ts';
 import { secrets } from './crypto.server.ts';
 
 const SHOP = 'iris-supply.myshopify.com';
@@ -113,5 +115,43 @@ describe('when a merchant connects WooCommerce from the marketplace', () => {
     expect(await disconnect(t.db, SHOP, id)).toMatchObject({ status: 'DISCONNECTED' });
     const row = await t.db.connection.findUniqueOrThrow({ where: { id } });
     expect(secrets().decryptJson(row.credentials)).toEqual({});
+  });
+});
+
+describe('when a supplier connects Stripe for daily billing', () => {
+  let stripe: Awaited<ReturnType<typeof startStripeSimulator>>;
+  const stripeFor = (key: string) => new Stripe(key, { host: '127.0.0.1', port: stripe.port, protocol: 'http', maxNetworkRetries: 0 });
+  beforeAll(async () => {
+    stripe = await startStripeSimulator({ latencyMs: 0, accounts: [{ id: 'acct_iris', secretKey: 'sk_test_iris1' }] });
+  });
+  afterAll(() => stripe.close());
+
+  it('names a key that is not a Stripe secret key and stores nothing', async () => {
+    const err = await connectStripe(t.db, SHOP, { secretKey: 'pk_test_publishable' }, { stripeFor }).catch((e: unknown) => e);
+    expect((err as ConnectRefused).errors).toEqual({ secretKey: ['Enter a Stripe secret key (sk_live_…) or restricted key (rk_live_…) from Developers → API keys'] });
+    expect(await t.db.connection.count({ where: { platform: 'stripe' } })).toBe(0);
+  });
+
+  it('refuses a key Stripe does not know, naming the field, and stores nothing', async () => {
+    const err = await connectStripe(t.db, SHOP, { secretKey: 'sk_test_unknown' }, { stripeFor }).catch((e: unknown) => e);
+    expect(Object.keys((err as ConnectRefused).errors)).toEqual(['secretKey']);
+    expect((err as ConnectRefused).errors.secretKey![0]).toMatch(/^Stripe refused this key: /);
+    expect(await t.db.connection.count({ where: { platform: 'stripe' } })).toBe(0);
+  });
+
+  it('stores the key encrypted under the account it opens, for billing', async () => {
+    const connection = await connectStripe(t.db, SHOP, { secretKey: ' sk_test_iris1 ' }, { stripeFor });
+    expect(connection).toEqual({ id: connection.id, account: 'acct_iris', displayName: 'Stripe acct_iris', status: 'ACTIVE', purposes: ['billing'] });
+    const row = await t.db.connection.findUniqueOrThrow({ where: { id: connection.id } });
+    expect(row).toMatchObject({ platform: 'stripe', purposes: ['billing'] });
+    expect(row.credentials).not.toContain('sk_test_iris1');
+    expect(secrets().decryptJson(row.credentials)).toEqual({ secretKey: 'sk_test_iris1' });
+  });
+
+  it('replaces the key of the same account on reconnect instead of adding a second connection', async () => {
+    stripe.state.createAccount({ id: 'acct_iris', secretKey: 'sk_test_iris2' });
+    await connectStripe(t.db, SHOP, { secretKey: 'sk_test_iris2', displayName: 'Iris payouts' }, { stripeFor });
+    const rows = await t.db.connection.findMany({ where: { platform: 'stripe' } });
+    expect(rows.map((r) => [r.externalAccount, r.displayName, secrets().decryptJson(r.credentials)])).toEqual([['acct_iris', 'Iris payouts', { secretKey: 'sk_test_iris2' }]]);
   });
 });

@@ -2,6 +2,7 @@
 // manifest (config schema fields + the credentials its auth kind needs + the purposes the account
 // serves), a cheap "test connection" read, API budget use from BudgetUsage, and disconnect.
 // Credentials are stored only encrypted (sealCredentials) and never sent back to the browser.
+import Stripe from 'stripe';
 import { z } from 'zod';
 import { getConnector, listConnectors } from '../../connectors/index.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
@@ -265,4 +266,56 @@ export async function disconnect(db: Db, shopDomain: string, connectionId: strin
   const c = await ownConnection(db, shopDomain, connectionId);
   if (!c) return null;
   return summary(await db.connection.update({ where: { id: c.id }, data: { status: 'DISCONNECTED', credentials: sealCredentials({}) } }));
+}
+
+/**
+ * "Connect Stripe" for daily billing: the supplier's secret key (or a restricted key that may
+ * create customers and payments). The connector registry has no Stripe module: billing talks to
+ * Stripe through the official client (billing.server.ts), which reads `secretKey`.
+ */
+export const StripeConnectInput = z.object({
+  secretKey: z
+    .string()
+    .trim()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'Enter a Stripe secret key (sk_live_…) or restricted key (rk_live_…) from Developers → API keys'),
+  displayName: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
+});
+
+export interface StripeConnectOptions {
+  /** Tests and the demo: a client for the Stripe simulator instead of api.stripe.com. */
+  stripeFor?: (secretKey: string) => Stripe;
+}
+
+/**
+ * Connects (or reconnects) the supplier's Stripe account for billing. The key is checked by reading
+ * the account it opens (one GET /v1/account), then stored encrypted under that account's id; a
+ * refused key names the field and stores nothing.
+ */
+export async function connectStripe(db: Db, shopDomain: string, form: Record<string, unknown>, options: StripeConnectOptions = {}): Promise<ConnectionSummary> {
+  const shop = await shopByDomain(db, shopDomain);
+  const input = StripeConnectInput.safeParse(form);
+  if (!input.success) throw new ConnectRefused(z.flattenError(input.error).fieldErrors as Record<string, string[]>);
+  const { secretKey, displayName } = input.data;
+  const stripe = options.stripeFor?.(secretKey) ?? new Stripe(secretKey, { maxNetworkRetries: 0, timeout: 20_000 });
+  let account: Stripe.Account;
+  try {
+    account = await stripe.accounts.retrieveCurrent();
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) {
+      throw new ConnectRefused({ secretKey: [`Stripe refused this key: ${err.message}`] });
+    }
+    if (err instanceof Stripe.errors.StripeError) throw new ConnectRefused({ secretKey: [`Stripe could not check this key just now (${err.message}). Try again in a minute.`] });
+    throw err;
+  }
+  const credentials = sealCredentials({ secretKey });
+  const row = await db.connection.upsert({
+    where: { shopId_platform_externalAccount: { shopId: shop.id, platform: 'stripe', externalAccount: account.id } },
+    create: { shopId: shop.id, platform: 'stripe', externalAccount: account.id, displayName: displayName ?? `Stripe ${account.id}`, credentials, purposes: ['billing'] },
+    update: { credentials, status: 'ACTIVE', ...(displayName ? { displayName } : {}) },
+  });
+  return summary(row);
 }

@@ -1,7 +1,7 @@
 // Why a retailer order cannot go to its supplier, told so a merchant can act: checked before any
 // supplier call, in the order a merchant would fix things (address, SKUs, then the platform).
 import { z } from 'zod';
-import type { Db } from '../db.server.ts';
+import type { Db, Prisma } from '../db.server.ts';
 import type { OrderFailure, OrderState } from '../generated/prisma/client.ts';
 
 const Address = z.object({
@@ -211,8 +211,12 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** The supplier's live variants for the order's SKUs, and (only when one is missing) all its SKUs. */
-export async function loadSupplierVariants(db: Db, connectionId: string, skus: string[]): Promise<{ variantsBySku: Map<string, SupplierVariant[]>; supplierSkus: string[] }> {
+/**
+ * The supplier's live variants for the order's SKUs, and (only when one is missing) all its SKUs.
+ * Read inside the forwarding transaction (`tx`): a second connection there would deadlock embedded
+ * PGlite and, on PostgreSQL, take two pool connections per forward.
+ */
+export async function loadSupplierVariants(db: Db | Prisma.TransactionClient, connectionId: string, skus: string[]): Promise<{ variantsBySku: Map<string, SupplierVariant[]>; supplierSkus: string[] }> {
   const rows = await db.sourceVariant.findMany({
     where: { connectionId, sku: { in: skus }, deletedAt: null },
     select: { id: true, sku: true, externalVariantId: true, productTitle: true, variantTitle: true, price: true },

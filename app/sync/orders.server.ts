@@ -283,6 +283,25 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
   const supplierPlatform = getConnector(supplierConnection.platform).manifest.name;
   const accounting = await accountingConnectionOf(ctx, partnership.supplierShopId);
   const buyer = buyerOf(partnership.retailer);
+  // The buyer's customer at the supplier is found or created before the row lock: its link commits
+  // at once (customerForSale), which a second connection inside the forwarding transaction would do,
+  // and embedded PGlite has only one. Only for an order that looks ready, so a failing order creates
+  // no customer; a change between here and the lock is caught by the diagnosis under the lock.
+  const diagnosisOf = async (db: Db | Prisma.TransactionClient, content: OrderContent) => {
+    const skus = [...new Set(content.lineItems.map((l) => l.sku).filter((s): s is string => s !== null))];
+    const { variantsBySku, supplierSkus } = await loadSupplierVariants(db, supplierConnection.id, skus);
+    return diagnoseOrder({
+      order: content,
+      supplierName,
+      retailerName,
+      variantsBySku,
+      supplierSkus,
+      platform: supplierConnection.platform,
+      canCreateOrders: connector.capabilities.has('orders.write'),
+    });
+  };
+  const preview = await diagnosisOf(ctx.db, OrderContent.parse(link.content));
+  const customer = preview.ok && connector.capabilities.has('orders.write') ? await customerForSale(ctx, supplierConnection, connector, buyer, 'orders.write') : null;
 
   const result = await ctx.db.$transaction(
     async (tx) => {
@@ -291,17 +310,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       if (!locked || !awaitingSupplier(locked)) return { outcome: 'already', state: locked?.state ?? link.state } as const;
       const current = await tx.orderLink.findUniqueOrThrow({ where: { id: orderLinkId } });
       const content = OrderContent.parse(current.content);
-      const skus = [...new Set(content.lineItems.map((l) => l.sku).filter((s): s is string => s !== null))];
-      const { variantsBySku, supplierSkus } = await loadSupplierVariants(ctx.db, supplierConnection.id, skus);
-      const diagnosis = diagnoseOrder({
-        order: content,
-        supplierName,
-        retailerName,
-        variantsBySku,
-        supplierSkus,
-        platform: supplierConnection.platform,
-        canCreateOrders: connector.capabilities.has('orders.write'),
-      });
+      const diagnosis = await diagnosisOf(tx, content);
 
       const fail = async (problem: OrderProblem) => {
         await tx.orderLink.update({ where: { id: orderLinkId }, data: { state: problem.state, failureReason: problem.reason, failureDetail: problem.detail as object } });
@@ -314,10 +323,9 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       if (!diagnosis.ok) return fail(diagnosis.problem);
 
       const writer = requireCapability(connector, 'orders.write');
-      const customer = await customerForSale(ctx, supplierConnection, connector, buyer, 'orders.write');
       const customerNote = customerEvent(customer, buyer, supplierPlatform, 'orders.write');
       if (customerNote) await tx.orderEvent.create({ data: { orderLinkId, state: locked.state, message: customerNote, at: ctx.now() } });
-      const held = await consumeReservation(ctx.db, orderKeyOf(partnership.retailer.domain, current.retailerOrderId));
+      const held = await consumeReservation(tx, orderKeyOf(partnership.retailer.domain, current.retailerOrderId));
       const input = orderCreateInput(orderLinkId, content, diagnosis.lines, held, partnership.retailer, customer?.externalCustomerId ?? null);
       let created: TandemOrder;
       try {

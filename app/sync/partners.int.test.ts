@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { sealCredentials } from './connections.server.ts';
 import {
   PartnerSettingsInput,
   PartnershipError,
+  chooseCatalogSource,
   endPartnership,
   getPartnership,
   invitePartner,
@@ -160,5 +162,45 @@ describe('when the settings form is filled in wrongly', () => {
     const issue = result.error!.issues.find((i) => i.path[0] === field);
     expect(issue).toBeDefined();
     if (message) expect(issue!.message).toBe(message);
+  });
+});
+
+describe('when a supplier chooses where a partner’s catalog comes from', () => {
+  const D = 'delta-makers.myshopify.com';
+  const E = 'echo-shop.myshopify.com';
+  let id: string;
+  const connection = (domain: string, platform: string, status: 'ACTIVE' | 'DISCONNECTED' = 'ACTIVE') =>
+    t.db.shop
+      .findUniqueOrThrow({ where: { domain } })
+      .then((shop) => t.db.connection.create({ data: { shopId: shop.id, platform, externalAccount: `${platform}-${domain}-${status}`, credentials: sealCredentials({}), status } }));
+
+  beforeAll(async () => {
+    await t.db.shop.create({ data: { domain: D, name: 'Delta Makers' } });
+    await t.db.shop.create({ data: { domain: E, name: 'Echo Shop' } });
+    id = (await invitePartner(t.db, D, { partner: E, myRole: 'SUPPLIER' })).id;
+    await respondToInvitation(t.db, E, id, true);
+  });
+
+  it('reads from the chosen WooCommerce site, and back from the Shopify store when cleared', async () => {
+    const woo = await connection(D, 'woocommerce');
+    expect((await chooseCatalogSource(t.db, D, id, woo.id)).catalogSourceId).toBe(woo.id);
+    expect((await t.db.partnership.findUniqueOrThrow({ where: { id } })).sourceConnectionId).toBe(woo.id);
+    expect((await chooseCatalogSource(t.db, D, id, null)).catalogSourceId).toBeNull();
+  });
+
+  it.each([
+    ['another shop’s connection', E, 'woocommerce', 'ACTIVE', 'not_found', 'Choose one of your own connections.'],
+    ['a disconnected site', D, 'woocommerce', 'DISCONNECTED', 'invalid', 'woocommerce-delta-makers.myshopify.com-DISCONNECTED is disconnected. Reconnect it in Connectors first.'],
+    ['an accounting system', D, 'xero', 'ACTIVE', 'invalid', 'Tandem cannot read products from Xero. Choose a store or site that sells the products.'],
+  ] as const)('refuses %s, naming the field', async (_what, owner, platform, status, code, message) => {
+    const other = await connection(owner, platform, status);
+    const err = await refusal(chooseCatalogSource(t.db, D, id, other.id));
+    expect([err.code, err.field, err.message]).toEqual([code, 'catalogSource', message]);
+    expect((await t.db.partnership.findUniqueOrThrow({ where: { id } })).sourceConnectionId).toBeNull();
+  });
+
+  it('is the supplier’s choice only', async () => {
+    const err = await refusal(chooseCatalogSource(t.db, E, id, null));
+    expect([err.code, err.message]).toEqual(['forbidden', 'Only the supplier chooses where its catalog comes from.']);
   });
 });

@@ -3,6 +3,7 @@
 // asked "as which shop?" and only ever finds partnerships that shop is part of, so a shop cannot
 // read or change another pair's partnership by guessing its id.
 import { z } from 'zod';
+import { listConnectors } from '../../connectors/index.ts';
 import type { Db } from '../db.server.ts';
 import type { Partnership, Shop } from '../generated/prisma/client.ts';
 import { BillingTerms } from './billing.server.ts';
@@ -92,6 +93,8 @@ export interface PartnershipView {
   canEnd: boolean;
   createdAt: string;
   acceptedAt: string | null;
+  /** The supplier's connection the catalog comes from; null = the supplier's Shopify store. */
+  catalogSourceId: string | null;
   settings: {
     forceOverwrite: boolean;
     pushInventory: boolean;
@@ -117,6 +120,7 @@ function view(p: Loaded, me: Shop): PartnershipView {
     canEnd: p.status === 'ACTIVE' || (p.status === 'INVITED' && p.invitedByShopId === me.id),
     createdAt: p.createdAt.toISOString(),
     acceptedAt: p.acceptedAt?.toISOString() ?? null,
+    catalogSourceId: p.sourceConnectionId,
     settings: {
       forceOverwrite: p.forceOverwrite,
       pushInventory: p.pushInventory,
@@ -263,6 +267,32 @@ export async function savePartnerSettings(db: Db, shopDomain: string, id: string
       billingTerms: settings.billingTerms,
     },
   });
+  return getPartnership(db, shopDomain, id);
+}
+
+/**
+ * "Catalog comes from": the supplier chooses which of its connections feeds this partner — its
+ * Shopify store (null, the default) or another platform it sells on (a WooCommerce site, a
+ * BigCommerce store). Only the supplier chooses, and only a connection of its own that can read
+ * products; the next catalog sync reads from it.
+ */
+export async function chooseCatalogSource(db: Db, shopDomain: string, id: string, connectionId: string | null): Promise<PartnershipView> {
+  const me = await shopByDomain(db, shopDomain);
+  const p = await ownPartnership(db, me, id);
+  if (p.supplierShopId !== me.id) throw new PartnershipError('forbidden', 'Only the supplier chooses where its catalog comes from.');
+  if (p.status === 'ENDED' || p.status === 'DECLINED') throw new PartnershipError('invalid', 'This partnership has ended; its catalog source can no longer change.');
+  if (connectionId !== null) {
+    const connection = await db.connection.findFirst({ where: { id: connectionId, shopId: me.id } });
+    if (!connection) throw new PartnershipError('not_found', 'Choose one of your own connections.', 'catalogSource');
+    if (connection.status !== 'ACTIVE') {
+      throw new PartnershipError('invalid', `${connection.displayName ?? connection.externalAccount} is ${connection.status.toLowerCase().replace('_', ' ')}. Reconnect it in Connectors first.`, 'catalogSource');
+    }
+    const known = listConnectors().find((c) => c.manifest.id === connection.platform);
+    if (!known?.manifest.capabilities.includes('products.read')) {
+      throw new PartnershipError('invalid', `Tandem cannot read products from ${known?.manifest.name ?? connection.platform}. Choose a store or site that sells the products.`, 'catalogSource');
+    }
+  }
+  await db.partnership.update({ where: { id }, data: { sourceConnectionId: connectionId } });
   return getPartnership(db, shopDomain, id);
 }
 

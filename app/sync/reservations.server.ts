@@ -4,7 +4,7 @@
 //   quantity n, HELD   netted: the n units are out of the supplier's count (never net them again)
 //   CONSUMED           the forwarded supplier order used the hold (it must not decrement again)
 //   RELEASED           the order was cancelled before forwarding
-import type { Db } from '../db.server.ts';
+import type { Db, Prisma } from '../db.server.ts';
 import type { Reservation } from '../generated/prisma/client.ts';
 
 /** `${shopDomain}/${orderId}`: the shop where the order was placed and the platform's order id. */
@@ -49,11 +49,10 @@ export interface HeldUnits {
  * forwarded supplier order is created without decrementing stock a second time. A variant absent
  * from the answer was never netted: the supplier order must take its stock normally.
  */
-export async function consumeReservation(db: Db, orderKey: string): Promise<HeldUnits[]> {
-  const [, rows] = await db.$transaction([
-    db.reservation.updateMany({ where: { orderKey, state: 'HELD', quantity: { gt: 0 } }, data: { state: 'CONSUMED' } }),
-    db.reservation.findMany({ where: { orderKey, state: 'CONSUMED' }, orderBy: { sourceVariantId: 'asc' } }),
-  ]);
+export async function consumeReservation(tx: Prisma.TransactionClient, orderKey: string): Promise<HeldUnits[]> {
+  // Runs in the forwarding transaction, so a forward that rolls back leaves the units held.
+  await tx.reservation.updateMany({ where: { orderKey, state: 'HELD', quantity: { gt: 0 } }, data: { state: 'CONSUMED' } });
+  const rows = await tx.reservation.findMany({ where: { orderKey, state: 'CONSUMED' }, orderBy: { sourceVariantId: 'asc' } });
   return rows.map((r) => ({ sourceVariantId: r.sourceVariantId, quantity: r.quantity }));
 }
 

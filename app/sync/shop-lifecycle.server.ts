@@ -1,8 +1,9 @@
 // A shop's life with Tandem: installed (first auth), uninstalled (app/uninstalled webhook),
 // redacted (shop/redact, sent 48 h after uninstall: Shopify changelog 2018-05-25).
 // Webhooks arrive late and repeated, so each step checks it still applies before changing anything.
-import type { Db } from '../db.server.ts';
-import type { Shop, WebhookEvent } from '../generated/prisma/client.ts';
+import type { Db, Prisma } from '../db.server.ts';
+import type { Connection, Shop, WebhookEvent } from '../generated/prisma/client.ts';
+import { SessionBackedCredentials, sealCredentials } from './connections.server.ts';
 
 export interface ShopDetails {
   domain: string;
@@ -29,6 +30,34 @@ export async function recordInstall(db: Db, details: ShopDetails, at = new Date(
   }
   const reinstall = existing.uninstalledAt ? { installedAt: at, uninstalledAt: null } : {};
   return db.shop.update({ where: { id: existing.id }, data: { ...known, ...reinstall } });
+}
+
+export interface InstalledStore {
+  shop: Shop;
+  /** The app's offline session for the shop (`offline_<domain>`), which holds its tokens. */
+  offlineSessionId: string;
+  /** The app's client id: Shopify asks for it when an expiring token is refreshed. */
+  clientId: string;
+}
+
+/**
+ * Installing Tandem connects the shop's own Shopify store, so the engine can read its catalog and
+ * orders and write listings, stock and fulfillments. The connection stores no token of its own:
+ * it points at the offline session, whose tokens the app and the engine then rotate together.
+ * A reinstall (or a store the merchant had connected by hand) reactivates the same connection and
+ * keeps its other settings.
+ */
+export async function connectInstalledStore(db: Db, { shop, offlineSessionId, clientId }: InstalledStore): Promise<Connection> {
+  const credentials = sealCredentials(SessionBackedCredentials.parse({ offlineSession: offlineSessionId }));
+  const where = { shopId_platform_externalAccount: { shopId: shop.id, platform: 'shopify', externalAccount: shop.domain } };
+  // Settings chosen since (the stock location) stay; only what the install decides is set.
+  const existing = await db.connection.findUnique({ where, select: { config: true } });
+  const config = { ...((existing?.config ?? {}) as Record<string, unknown>), shop: shop.domain, clientId } as Prisma.InputJsonObject;
+  return db.connection.upsert({
+    where,
+    create: { shopId: shop.id, platform: 'shopify', externalAccount: shop.domain, displayName: shop.name ?? shop.domain, config, credentials },
+    update: { config, credentials, status: 'ACTIVE' },
+  });
 }
 
 /**

@@ -2,7 +2,8 @@
 // parsed with zod; a bad body answers 400 naming the field.
 import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { UnknownShop, UnknownSku, type ShopifyControl } from './control.ts';
+import { UnknownOrder, UnknownShop, UnknownSku, type ShopifyControl } from './control.ts';
+import { FulfillmentRefused } from './orders.ts';
 import { PLAN_BUCKETS, type PlanName } from './state.ts';
 
 const Plan = z.enum(Object.keys(PLAN_BUCKETS) as [PlanName, ...PlanName[]]);
@@ -63,6 +64,8 @@ const OrderBody = z.object({
   note: z.string().optional(),
 });
 
+const TrackingBody = z.object({ company: z.string().min(1).optional(), number: z.string().min(1).optional(), url: z.string().url().optional() });
+
 const Subscription = z.union([z.object({ topic: z.string(), uri: z.string().url() }), z.object({ topics: z.array(z.string()), uri: z.string().url() })]);
 
 const AppBody = z.object({
@@ -85,8 +88,10 @@ function route(fn: Handler) {
     } catch (err) {
       if (err instanceof z.ZodError) {
         res.status(400).json({ error: 'invalid_body', issues: err.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
-      } else if (err instanceof UnknownShop || err instanceof UnknownSku) {
+      } else if (err instanceof UnknownShop || err instanceof UnknownSku || err instanceof UnknownOrder) {
         res.status(404).json({ error: err.message });
+      } else if (err instanceof FulfillmentRefused) {
+        res.status(422).json({ error: err.message, field: err.field.join('.') });
       } else {
         next(err);
       }
@@ -154,6 +159,11 @@ export function mountControlRoutes(app: Express, control: ShopifyControl) {
     const order = control.placeOrder(req.params.shop, OrderBody.parse(req.body));
     res.status(201);
     return order;
+  }));
+  app.post('/_control/shops/:shop/orders/:order/fulfillments', route((req, res) => {
+    const shipped = control.shipOrder(req.params.shop, req.params.order, TrackingBody.parse(req.body ?? {}));
+    res.status(201);
+    return shipped;
   }));
   app.get('/_control/shops/:shop/fulfillments', route((req) => control.fulfillments(req.params.shop)));
   app.get('/_control/shops/:shop/calls', route((req) => control.calls(req.params.shop)));

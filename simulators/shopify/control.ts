@@ -3,9 +3,9 @@
 import type { DeliveryFaults } from '../common/webhooks.ts';
 import { addLocation, bucketOf, createShop, seedProduct, setPlan, variantsBySku, type SeedProduct, type ShopInput } from './catalog.ts';
 import type { Sim } from './context.ts';
-import { gid } from './ids.ts';
+import { gid, idOf } from './ids.ts';
 import { issueOfflineToken, mintSessionToken, revokeTokens } from './oauth.ts';
-import { createOrder } from './orders.ts';
+import { createFulfillment, createOrder, FulfillmentRefused } from './orders.ts';
 import { shopPayload } from './payloads.ts';
 import { levelsOfItem, quantityOf } from './resolvers/inventory-math.ts';
 import { findOrCreateCustomerRecord } from './customers.ts';
@@ -25,6 +25,22 @@ export class UnknownSku extends Error {
   ) {
     super(`No variant with SKU ${sku} in ${domain}.`);
   }
+}
+
+export class UnknownOrder extends Error {
+  constructor(
+    readonly domain: string,
+    readonly order: string,
+  ) {
+    super(`No order ${order} in ${domain}.`);
+  }
+}
+
+/** Tracking the merchant types when marking an order fulfilled in the admin. */
+export interface ShipmentTracking {
+  company?: string;
+  number?: string;
+  url?: string;
 }
 
 export interface StorefrontOrder {
@@ -224,6 +240,22 @@ export class ShopifyControl {
       fulfillmentOrders: [...shop.fulfillmentOrders.values()].filter((f) => f.orderId === o.id).map((f) => ({ id: gid('FulfillmentOrder', f.id), status: f.status, lineItems: f.lineItems.map((li) => ({ id: gid('FulfillmentOrderLineItem', li.id), totalQuantity: li.totalQuantity, remainingQuantity: li.remainingQuantity })) })),
       fulfillments: fulfillments.map((f) => ({ id: gid('Fulfillment', f.id), name: f.name, tracking: f.tracking, lineItems: f.lineItems.map((x) => ({ lineItemId: gid('LineItem', x.lineItemId), quantity: x.quantity })) })),
     };
+  }
+
+  /**
+   * The merchant marks an order fulfilled in the Shopify admin: every line still open, with the
+   * tracking given. Fires fulfillments/create and orders/updated like the Admin API's
+   * fulfillmentCreate. `order` is the order's gid or its numeric id.
+   */
+  shipOrder(domain: string, order: string, tracking: ShipmentTracking = {}) {
+    const shop = this.shop(domain);
+    const id = idOf('Order', order) ?? (/^\d+$/.test(order) ? Number(order) : null);
+    const record = id === null ? undefined : shop.orders.get(id);
+    if (!record) throw new UnknownOrder(domain, order);
+    const open = [...shop.fulfillmentOrders.values()].filter((fo) => fo.orderId === record.id && fo.status !== 'CLOSED' && fo.status !== 'CANCELLED' && fo.lineItems.some((l) => l.remainingQuantity > 0));
+    if (open.length === 0) throw new FulfillmentRefused(`Order ${record.name} has nothing left to fulfil.`, ['order']);
+    const created = createFulfillment(this.sim, shop, { lineItemsByFulfillmentOrder: open.map((fo) => ({ fulfillmentOrderId: fo.id })), trackingInfo: tracking });
+    return this.fulfillments(domain).find((f) => f.id === gid('Fulfillment', created.id))!;
   }
 
   fulfillments(domain: string) {

@@ -6,6 +6,7 @@ import type { ShopInput } from './catalog.ts';
 import type { Sim } from './context.ts';
 import { ShopifyControl } from './control.ts';
 import { mountControlRoutes } from './control-routes.ts';
+import { APP_BRIDGE_PATH, mountAdminRoutes } from './admin.ts';
 import { adminSchema, API_VERSION } from './schema.ts';
 import { mountShopifyRoutes, shopifyErrorBody } from './server.ts';
 import { createState, type AppConfig } from './state.ts';
@@ -32,6 +33,10 @@ export interface ShopifySimulator extends RunningSimulator, Omit<ShopifyControl,
   graphqlUrl(shop: string): string;
   /** `{url}/store/{shop}` — the stand-in for `https://{shop}`. */
   shopUrl(shop: string): string;
+  /** The simulated admin page that shows the app embedded for `shop` (open it in a browser). */
+  adminAppUrl(shop: string): string;
+  /** The App Bridge stand-in (the app's script in demo and test mode). */
+  appBridgeUrl: string;
   control: ShopifyControl;
   /** Shop helpers grouped: `sim.shops.create({ domain })` is `sim.createShop({ domain })`. */
   shops: {
@@ -69,6 +74,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
     control.reset();
     seed();
   });
+  mountAdminRoutes(base.app, sim, control);
   mountControlRoutes(base.app, control);
   mountShopifyRoutes(base.app, sim);
   const running = await listen(base.app, options.port ?? 0);
@@ -90,6 +96,8 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
     clock: base.clock,
     graphqlUrl: (shop: string) => `${running.url}/store/${shop}/admin/api/${API_VERSION}/graphql.json`,
     shopUrl: (shop: string) => `${running.url}/store/${shop}`,
+    adminAppUrl: (shop: string) => `${running.url}/store/${shop}/admin/apps/${encodeURIComponent(state.app.clientId)}`,
+    appBridgeUrl: `${running.url}${APP_BRIDGE_PATH}`,
     reset: () => {
       base.faults.clear();
       base.lostResponses.clear();
@@ -104,8 +112,9 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions = {
   });
 }
 
-export { ShopifyControl, UnknownShop, UnknownSku, type InventoryRow, type StorefrontOrder } from './control.ts';
+export { ShopifyControl, UnknownOrder, UnknownShop, UnknownSku, type InventoryRow, type ShipmentTracking, type StorefrontOrder } from './control.ts';
 export { mintSessionToken, signJwt, verifySessionToken } from './oauth.ts';
+export { APP_BRIDGE_PATH, APP_BRIDGE_STAND_IN } from './admin.ts';
 export { signWebhook, TOPICS } from './webhooks.ts';
 export { adminSchema, API_VERSION } from './schema.ts';
 export { PLAN_BUCKETS, type AppConfig, type PlanName, type WebhookSubscription } from './state.ts';

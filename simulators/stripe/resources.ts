@@ -115,6 +115,22 @@ export function registerStripeResources(router: StripeRouter, events: StripeEven
   searchRoute('charges', (call) => [...call.account.charges.values()]);
   searchRoute('invoices', (call) => [...call.account.invoices.values()]);
 
+  // The account the key opens (docs.stripe.com/api/accounts/retrieve): a cheap read to check a key.
+  router.get('/v1/account', (call) => ({
+    body: {
+      id: call.account.id,
+      object: 'account',
+      type: 'standard',
+      country: 'US',
+      default_currency: 'usd',
+      email: null,
+      business_profile: { name: null, url: null },
+      charges_enabled: true,
+      payouts_enabled: true,
+      details_submitted: true,
+    },
+  }));
+
   // Customers
   router.post('/v1/customers', (call) => {
     const b = call.body;

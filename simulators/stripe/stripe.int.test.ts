@@ -216,6 +216,13 @@ describe('when requests arrive faster than the rate limit', () => {
   });
 });
 
+describe('when a key is checked', () => {
+  it('answers with the account the key opens', async () => {
+    const second = sim.state.createAccount({ id: 'acct_second', secretKey: 'sk_test_second' });
+    expect(await client({}, 'sk_test_second').accounts.retrieveCurrent()).toMatchObject({ id: second.id, object: 'account', charges_enabled: true });
+  });
+});
+
 describe('when the key is wrong or an object is missing', () => {
   it('answers an unknown key with an authentication error', async () => {
     const error = await client({}, 'sk_test_nope_000000000000').customers.list().catch((e: unknown) => e);

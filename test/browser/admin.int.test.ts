@@ -171,6 +171,20 @@ describe.skipIf(chromiumMissing)('when merchants use the embedded admin in a bro
     expect(await supplier.getByLabel('System of record').isChecked()).toBe(true);
     await h.screenshot(supplier, 'connector-woocommerce');
   }, 120_000);
+
+  it('opens inside the simulator’s admin page, where the app’s toasts show', async () => {
+    const admin = await h.openInAdmin(SUPPLIER.domain);
+    await admin.getByText('Shopify admin · simulator — Kestrel Supply').waitFor();
+    const app = admin.frameLocator('iframe[title="App"]');
+    await app.getByRole('heading', { name: 'Catalog sync' }).waitFor();
+    await app.getByRole('link', { name: 'Partners' }).first().click();
+    await app.locator(`[data-partnership="${RETAILER.domain}"]`).getByRole('link', { name: 'Settings' }).click();
+    await app.getByLabel('Force overwrite products').uncheck();
+    await app.getByRole('button', { name: 'Save' }).click();
+    await admin.locator('#toasts').getByText('Partner settings saved').waitFor();
+    await h.screenshot(admin, 'admin-frame');
+    expect((await t.db.partnership.findUniqueOrThrow({ where: { id: partnershipId } })).forceOverwrite).toBe(false);
+  }, 120_000);
 });
 
 const WREN = { domain: 'wren-wholesale.myshopify.com', name: 'Wren Wholesale', timezone: 'America/Chicago' };

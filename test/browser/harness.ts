@@ -1,10 +1,10 @@
 // Browser tests of the embedded admin: the app (Vite dev middleware + the Remix handler, as
 // server.ts runs it) in this process against the Shopify simulator, and Debian's chromium driven
-// by playwright-core. App Bridge 4 only loads from Shopify's CDN, so the page gets a stand-in:
-// the CDN request is answered with a small script defining `window.shopify` (idToken() fetches a
-// token the simulator signs, through /__harness/id-token), recording toasts in `window.__toasts`,
-// and adding `Authorization: Bearer <token>` to the app's own fetches as App Bridge does. Product
-// photos on Shopify's CDN (`https://cdn.shopify.com/s/files/…`) are answered with a drawn tile.
+// by playwright-core. App Bridge 4 only loads from Shopify's CDN, so in test mode the app loads
+// the simulator's stand-in instead (simulators/shopify/admin.ts: `window.shopify` with idToken()
+// signed by the simulator, toasts recorded in `window.__toasts`, and `Authorization: Bearer` on
+// the app's own fetches as App Bridge adds it). Product photos on Shopify's CDN
+// (`https://cdn.shopify.com/s/files/…`) are answered with a drawn tile.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -36,43 +36,25 @@ export interface Harness {
   browser: Browser;
   /** A fresh browser context (its own tab storage) showing `path` of the embedded app as `shop`. */
   open(shop: string, path?: string): Promise<Page>;
+  /** A fresh browser context on the simulator's admin page, which frames the app as Shopify's admin does. */
+  openInAdmin(shop: string): Promise<Page>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The stand-in for https://cdn.shopify.com/shopifycloud/app-bridge.js. */
-function appBridgeStandIn(apiKey: string): string {
-  return `(() => {
-  const params = new URLSearchParams(location.search);
-  if (params.get('shop')) sessionStorage.setItem('harness-shop', params.get('shop'));
-  const shop = sessionStorage.getItem('harness-shop');
-  const plainFetch = window.fetch.bind(window);
-  async function idToken() {
-    const res = await plainFetch('/__harness/id-token?shop=' + encodeURIComponent(shop));
-    return res.text();
-  }
-  window.__toasts = [];
-  window.fetch = async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith('/__harness')) return plainFetch(input, init);
-    const request = new Request(input, init);
-    const headers = new Headers(request.headers);
-    headers.set('Authorization', 'Bearer ' + (await idToken()));
-    return plainFetch(new Request(request, { headers }));
-  };
-  window.shopify = {
-    config: { apiKey: ${JSON.stringify(apiKey)}, shop },
-    idToken,
-    toast: { show: (message) => { window.__toasts.push(message); return 'toast-' + window.__toasts.length; }, hide() {} },
-    loading() {},
-  };
-})();`;
 }
 
 /** Stands in for a product photo on Shopify's CDN (`/s/files/…`): a tile naming the file. */
 function productPhoto(name: string): string {
   const label = name.replace(/[^\w.-]/g, '');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="#c9d8c5"/><text x="100" y="105" font-size="16" text-anchor="middle" fill="#2f4a2a">${label}</text></svg>`;
+}
+
+/** Offline: App Bridge comes from the simulator; product photos get a tile; nothing else waits on the CDN. */
+async function offlineCdn(context: BrowserContext) {
+  await context.route('https://cdn.shopify.com/**', (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname.startsWith('/s/files/')) return route.fulfill({ contentType: 'image/svg+xml', body: productPhoto(url.pathname.split('/').pop() ?? '') });
+    return route.fulfill({ status: 404, body: '' });
+  });
 }
 
 export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPrefix: string }): Promise<Harness> {
@@ -84,14 +66,12 @@ export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPr
   useDatabase(options.db);
 
   const app = express();
-  app.get('/__harness/id-token', (req, res) => {
-    res.type('text/plain').send(mintSessionToken(shopify.sim, String(req.query.shop)));
-  });
   // Listen first: the app must know its own URL (SHOPIFY_APP_URL) before it is loaded.
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  shopify.configureApp({ appUrl });
   Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: shopify.url, SHOPIFY_APP_URL: appUrl, REDIS_PREFIX: options.redisPrefix });
   resetEnvCache();
 
@@ -120,16 +100,19 @@ export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPr
       // shopify-app-remix answers bots (isbot: "HeadlessChrome") with 410, so look like a desktop Chrome.
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
       contexts.push(context);
-      await context.route('https://cdn.shopify.com/**', (route) => {
-        const url = new URL(route.request().url());
-        if (url.pathname.includes('app-bridge')) return route.fulfill({ contentType: 'application/javascript', body: appBridgeStandIn(env().SHOPIFY_API_KEY) });
-        if (url.pathname.startsWith('/s/files/')) return route.fulfill({ contentType: 'image/svg+xml', body: productPhoto(url.pathname.split('/').pop() ?? '') });
-        return route.fulfill({ status: 404, body: '' });
-      });
+      await offlineCdn(context);
       const page = await context.newPage();
       const host = Buffer.from(`${shop}/admin`).toString('base64url');
       const sep = path.includes('?') ? '&' : '?';
       await page.goto(`${appUrl}${path}${sep}shop=${shop}&host=${host}&embedded=1&id_token=${mintSessionToken(shopify.sim, shop)}`);
+      return page;
+    },
+    async openInAdmin(shop) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+      contexts.push(context);
+      await offlineCdn(context);
+      const page = await context.newPage();
+      await page.goto(shopify.adminAppUrl(shop));
       return page;
     },
     async screenshot(page, name) {
