@@ -403,7 +403,7 @@ function platformProblem(orderName: string, supplierName: string, platform: stri
     severity: 'WARNING',
     title: `${platform} refused order ${orderName}`,
     message: `${supplierName}'s ${platform} refused order ${orderName}: ${err.merchantMessage ?? err.message}`,
-    fix: `Fix what ${platform} names above at ${supplierName}; Tandem retries on the next order sync.`,
+    fix: `Fix what ${platform} names above at ${supplierName}, then press Retry in Activity (Tandem also retries on the next order sync).`,
   };
 }
 
