@@ -198,6 +198,18 @@ export async function partnershipsSellingLines(db: Db, retailerShopId: string, l
   });
 }
 
+/**
+ * The retailer's live partnerships that hold a copy of the order: an edit or cancellation must
+ * reach them even when it changed the lines that tied the order to their listings.
+ */
+export async function partnershipsHoldingOrder(db: Db, retailerShopId: string, retailerOrderId: string): Promise<{ id: string }[]> {
+  return db.partnership.findMany({
+    where: { retailerShopId, status: 'ACTIVE', orderLinks: { some: { retailerOrderId } } },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
 /** Lines this supplier ships: the retailer variant Tandem listed, or its SKU. */
 async function supplierLineTest(db: Db, partnershipId: string) {
   const listings = await db.listing.findMany({ where: { partnershipId }, select: { partnerVariantId: true, partnerSku: true } });

@@ -166,3 +166,28 @@ describe('when the app creates an order and fulfils it in parts', () => {
     expect(res.body.data!.customers.nodes).toEqual([{ email: 'c@example.com' }]);
   });
 });
+
+describe('when the merchant cancels an order in the admin', () => {
+  it('restocks its unfulfilled units, cancels its fulfillment order and sends orders/updated with cancelled_at, once', async () => {
+    const order = sim.placeOrder(SHOP, { lineItems: [{ sku: 'LAMP-1', quantity: 3 }], email: 'buyer@example.com' });
+    await sim.drainWebhooks();
+    receiver.received.length = 0;
+    sim.clock.advance(60_000);
+
+    const cancelled = sim.cancelOrder(SHOP, order.id);
+    sim.cancelOrder(SHOP, order.id);
+    await sim.drainWebhooks();
+
+    expect(sim.inventoryBySku(SHOP, 'LAMP-1')[0]).toMatchObject({ available: 10, committed: 0, onHand: 10 });
+    expect(cancelled).toMatchObject({ cancelledAt: expect.any(String), fulfillmentOrders: [expect.objectContaining({ status: 'CANCELLED' })] });
+    expect(receiver.received.map((r) => r.headers['x-shopify-topic'])).toEqual(['orders/updated']);
+    const payload = JSON.parse(receiver.received[0]!.body);
+    expect(payload).toMatchObject({ admin_graphql_api_id: order.id, cancelled_at: cancelled.cancelledAt, updated_at: cancelled.cancelledAt });
+    expect(cancelled.cancelledAt! > order.updatedAt).toBe(true);
+  });
+
+  it('answers 404 over the control API for an order the shop does not have', async () => {
+    const res = await fetch(`${sim.url}/_control/shops/${SHOP}/orders/404404/cancel`, { method: 'POST' });
+    expect(res.status).toBe(404);
+  });
+});
