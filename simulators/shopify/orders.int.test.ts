@@ -191,3 +191,35 @@ describe('when the merchant cancels an order in the admin', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('when the app creates an order for a customer', () => {
+  const CREATE = `mutation($order: OrderCreateOrderInput!) { orderCreate(order: $order) { order { id customer { id } } userErrors { field message } } }`;
+  type Created = { orderCreate: { order: { id: string; customer: { id: string } | null } | null; userErrors: { field: string[]; message: string }[] } };
+  const kept = () => sim.shop(SHOP).customers.get([...sim.shop(SHOP).customers.keys()][0]!)!;
+
+  beforeEach(() => {
+    sim.placeOrder(SHOP, { lineItems: [{ sku: 'LAMP-2', quantity: 1 }], email: 'ana@example.com' });
+    Object.assign(kept(), { firstName: 'Ana', lastName: 'Kept', phone: '+15550100' });
+  });
+
+  it('associates an existing customer by id as it is', async () => {
+    const id = `gid://shopify/Customer/${kept().id}`;
+    const created = await gql<Created>(CREATE, { order: { lineItems: [{ title: 'Lamp', quantity: 1, priceSet: { shopMoney: { amount: '1.00', currencyCode: 'USD' } } }], customer: { toAssociate: { id } } } });
+    expect(created.body.data!.orderCreate.order!.customer).toEqual({ id });
+    expect(kept()).toMatchObject({ email: 'ana@example.com', firstName: 'Ana', lastName: 'Kept', phone: '+15550100' });
+  });
+
+  it('updates the customer toUpsert finds by email with the fields given, as "create or update" says', async () => {
+    const created = await gql<Created>(CREATE, {
+      order: { lineItems: [{ title: 'Lamp', quantity: 1, priceSet: { shopMoney: { amount: '1.00', currencyCode: 'USD' } } }], customer: { toUpsert: { email: 'ana@example.com', firstName: 'Other', phone: '+15550199' } } },
+    });
+    expect(created.body.data!.orderCreate.order!.customer).toEqual({ id: `gid://shopify/Customer/${kept().id}` });
+    expect(sim.shop(SHOP).customers.size).toBe(1);
+    expect(kept()).toMatchObject({ email: 'ana@example.com', firstName: 'Other', lastName: 'Kept', phone: '+15550199' });
+  });
+
+  it('refuses a toUpsert id that names no customer', async () => {
+    const created = await gql<Created>(CREATE, { order: { lineItems: [{ title: 'Lamp', quantity: 1 }], customer: { toUpsert: { id: 'gid://shopify/Customer/404' } } } });
+    expect(created.body.data!.orderCreate).toEqual({ order: null, userErrors: [{ field: ['order', 'customer', 'toUpsert', 'id'], message: 'Customer does not exist' }] });
+  });
+});
