@@ -150,6 +150,11 @@ describe('when a merchant presses Retry on something that is not theirs to retry
       expect(await press(shop!, target!, id!), `${shop} retrying ${target} ${id}`).toEqual({ status: 404, body: { ok: false, errors: {}, message } });
     }
 
+    // An ended partnership sends no more orders: its failure stays, with nothing to retry.
+    await t.db.partnership.update({ where: { id: p.partnershipId }, data: { status: 'ENDED' } });
+    expect(await press(RETAILER, 'order', failed.id)).toEqual({ status: 404, body: { ok: false, errors: {}, message: 'Order #X1 cannot be retried: the partnership is ended.' } });
+    await t.db.partnership.update({ where: { id: p.partnershipId }, data: { status: 'ACTIVE' } });
+
     for (const queue of ['orders.pull', 'invoices.post', 'catalog.sync'] as const) expect(await waiting(queue)).toEqual([]);
     expect(await t.db.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({ status: 'GAVE_UP', attempts: 6, nextAttemptAt: null });
     expect(await t.db.syncRun.count({ where: { status: 'QUEUED' } })).toBe(0);

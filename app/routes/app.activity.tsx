@@ -203,7 +203,7 @@ function OrderEntry({ order, retry }: { order: Extract<ActivityEntry, { type: 'o
           <InlineStack gap="200" blockAlign="center">
             <Badge>{order.state}</Badge>
             <When ago={order.ago} exact={order.exact} />
-            <RetryControl retry={retry} target="order" id={order.id} retrying={order.retrying} label={`Retry order ${order.orderName}`} />
+            {order.retryable ? <RetryControl retry={retry} target="order" id={order.id} retrying={order.retrying} label={`Retry order ${order.orderName}`} /> : null}
           </InlineStack>
         </BlockStack>
       </Banner>

@@ -154,8 +154,9 @@ describe('when a shop’s failures can be retried', () => {
         message: 'Pine Supply’s system of record (WooCommerce) refused order #2002: SKU TOTE is unknown.',
         fix: 'Fix what WooCommerce names above, then press Retry in Activity (Tandem also posts the order on the next order sync).',
         retrying: false,
+        retryable: true,
       }),
-      expect.objectContaining({ type: 'order', id: ids.forwarding, orderName: '#2001', stage: 'forwarding', state: 'failed', reason: 'SKU mismatch', retrying: false }),
+      expect.objectContaining({ type: 'order', id: ids.forwarding, orderName: '#2001', stage: 'forwarding', state: 'failed', reason: 'SKU mismatch', retrying: false, retryable: true }),
     ]);
   });
 
@@ -204,6 +205,12 @@ describe('when a shop’s failures can be retried', () => {
       [ids.endedStock]: false,
       [ids.nightly]: true,
     });
+  });
+
+  it('offers no Retry on a failed order of a partnership that has ended', async () => {
+    await t.db.partnership.update({ where: { id: pq }, data: { status: 'ENDED' } });
+    expect((await listActivity(t.db, pine.domain, orderFailures, NOW)).map((e) => e.type === 'order' && e.retryable)).toEqual([false, false]);
+    await t.db.partnership.update({ where: { id: pq }, data: { status: 'ACTIVE' } });
   });
 
   it('marks the partnership’s failed orders as being retried while a recent order pull of it waits or runs', async () => {

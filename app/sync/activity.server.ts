@@ -78,6 +78,8 @@ export type ActivityEntry =
       fix: string;
       /** An order pull of its partnership is queued or running (a retry under way). */
       retrying: boolean;
+      /** Its partnership is still active: Retry applies (an ended one sends no more orders). */
+      retryable: boolean;
     } & When)
   | ({
       type: 'invoice';
@@ -213,6 +215,7 @@ export async function listActivity(db: Db, shopDomain: string, filter: ActivityF
         state: o.state === 'FAILED' ? 'failed' : o.state === 'NEEDS_MANUAL_POSTING' ? 'needs manual posting' : 'not posted',
         ...failure,
         retrying: pulling.has(o.partnershipId),
+        retryable: p.status === 'ACTIVE',
         ...when(o.updatedAt),
       });
     }
