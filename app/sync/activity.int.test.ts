@@ -48,7 +48,7 @@ describe('when a shop reads its activity', () => {
       message: 'Order #1001 has SKU MUG-RED, which Gale Supply does not sell.',
       fix: 'Change the SKU of “Red Mug” at Hill Store to match Gale Supply, then press Retry.',
     });
-    expect(entries[0]).toMatchObject({ reason: 'Missing shipping address', fix: 'Add a shipping address to the order in the retailer’s admin, then press Retry.' });
+    expect(entries[0]).toMatchObject({ reason: 'Missing shipping address', fix: 'Add a shipping address to the order in the retailer’s admin, then press Retry in Activity.' });
     expect(entries[2]).toMatchObject({ state: 'failed', errors: ['Shopify refused the token'], exact: 'Nov 22, 2026, 11:31 PM PST' });
   });
 
@@ -178,7 +178,7 @@ describe('when a shop’s failures can be retried', () => {
         attempts: 1,
         nextAttempt: 'Nov 23, 2026, 11:55 AM UTC',
         message: 'Xero did not take the invoice for order #2005: unavailable: Xero did not answer',
-        fix: 'Fix what Xero names above, then press Retry.',
+        fix: 'Fix what Xero names above, then press Retry in Activity.',
         retrying: true,
         at: '2026-11-23T09:40:00.000Z',
         ago: '2 hours ago',

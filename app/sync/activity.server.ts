@@ -32,11 +32,11 @@ export const ActivityFilter = z
 export type ActivityFilter = z.infer<typeof ActivityFilter>;
 
 export const FAILURE_REASONS: Record<OrderFailure, { label: string; fix: string }> = {
-  SKU_MISMATCH: { label: 'SKU mismatch', fix: 'Give the retailer’s product the supplier’s SKU (or re-sync the catalog), then press Retry.' },
-  DUPLICATE_SKU: { label: 'Duplicate SKU', fix: 'Make each SKU unique in the supplier’s catalog, then press Retry.' },
-  MISSING_SHIPPING_ADDRESS: { label: 'Missing shipping address', fix: 'Add a shipping address to the order in the retailer’s admin, then press Retry.' },
+  SKU_MISMATCH: { label: 'SKU mismatch', fix: 'Give the retailer’s product the supplier’s SKU (or re-sync the catalog), then press Retry in Activity.' },
+  DUPLICATE_SKU: { label: 'Duplicate SKU', fix: 'Make each SKU unique in the supplier’s catalog, then press Retry in Activity.' },
+  MISSING_SHIPPING_ADDRESS: { label: 'Missing shipping address', fix: 'Add a shipping address to the order in the retailer’s admin, then press Retry in Activity.' },
   UNSUPPORTED_PLATFORM: { label: 'Unsupported platform', fix: 'The supplier’s platform cannot take orders from Tandem: post this order by hand in the supplier’s system.' },
-  PLATFORM_ERROR: { label: 'Platform error', fix: 'Fix what the platform reported at the supplier, then press Retry (Tandem also tries again at the next order sync).' },
+  PLATFORM_ERROR: { label: 'Platform error', fix: 'Fix what the platform reported at the supplier, then press Retry in Activity (Tandem also tries again at the next order sync).' },
 };
 
 /** Runs Retry can start again: every job that records a SyncRun (invoices and billing keep none). */
@@ -250,7 +250,7 @@ export async function listActivity(db: Db, shopDomain: string, filter: ActivityF
         attempts: i.attempts,
         nextAttempt: due ? exactTime(due, shop.timezone) : null,
         message: alert?.message ?? `${platform} did not take the invoice for order ${orderName}: ${i.lastError ?? 'no answer recorded'}`,
-        fix: alert?.fix ?? `Fix what ${platform} names above, then press Retry.`,
+        fix: alert?.fix ?? `Fix what ${platform} names above, then press Retry in Activity.`,
         retrying: due !== null && due.getTime() - now.getTime() <= INVOICE_POSTING_MS,
         ...when(i.updatedAt),
       });
