@@ -160,6 +160,24 @@ describe('when the supplier’s schedules run for a new retailer', () => {
     expect(run.apiCalls).toBe(platformCalls() - before);
   });
 
+  it('pushes the chosen product’s price and stock at the supplier’s "Sync to partners now", and nothing of another changed product', async () => {
+    const product = (title: string) => sim.products(p.supplierDomain).find((x) => x.title === title)!;
+    editProduct(sim, p.supplierDomain, product('Canvas Tote').id, { price: '9.00' });
+    editProduct(sim, p.supplierDomain, product('Linen Shirt').id, { price: '25.00' });
+    sim.placeOrder(p.supplierDomain, { lineItems: [{ sku: 'TOTE', quantity: 1 }, { sku: 'SHIRT-M', quantity: 1 }] });
+    const tote = await t.db.sourceVariant.findFirstOrThrow({ where: { connectionId: p.supplierConnectionId, sku: 'TOTE' } });
+    const before = platformCalls();
+
+    const { jobId } = await requestManualRun(t.db, queues, { queue: 'catalog.sync', shopId: p.supplierShopId, partnershipId: p.partnershipId, variantIds: [tote.id] });
+    const run = await finishedRun('catalog.sync', jobId);
+
+    expect(sim.products(p.retailerDomain).flatMap((x) => x.variants.map((v) => `${v.sku} ${v.price}`)).sort()).toEqual(['SHIRT-M 40.99', 'SHIRT-S 40.99', 'TOTE 18.99']);
+    expect(['SHIRT-S', 'SHIRT-M', 'TOTE'].map((sku) => available(p.retailerDomain, sku))).toEqual([4, 4, 2]);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', trigger: 'manual', mode: 'PARTIAL' });
+    expect(run.counts).toMatchObject({ pricesUpdated: 1, listings: 1, pushed: 1 });
+    expect(run.apiCalls).toBe(platformCalls() - before);
+  });
+
   it('spent every one of those calls from the two connections’ shared Redis budgets', async () => {
     const { rateLimit } = getConnector('shopify').manifest;
     const spent = await Promise.all([p.supplierConnectionId, p.retailerConnectionId].map((id) => budgets.forConnection(id, rateLimit, 'shopify').usage()));

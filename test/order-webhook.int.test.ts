@@ -2,8 +2,11 @@
 // simulator delivers the signed orders/create webhook to Tandem's route, the route enqueues the
 // order pull, a real BullMQ worker runs the engine, and the order reaches the supplier's Shopify,
 // its system of record (WooCommerce) and its accounting (Xero) — within moments, not at the next
-// hourly pull. An invoice Xero refused waits for the scheduled invoices.post run.
+// hourly pull. An invoice Xero refused waits for the scheduled invoices.post run. The retailer's
+// later edit (a shipping address added) or cancellation reaches Tandem the same way, through the
+// signed orders/updated webhook, its route and a worker.
 import { createServer, type Server } from 'node:http';
+import type { ActionFunctionArgs } from '@remix-run/node';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../simulators/shopify/index.ts';
@@ -35,15 +38,20 @@ let queues: Queues;
 let workers: RunningWorkers;
 let partners: Partners;
 
-/** Hands each delivery to the route module exactly as Remix would. */
+/** Hands each delivery to its topic's route module exactly as Remix would. */
 async function startReceiver() {
-  const { action } = await import('../app/routes/webhooks.orders.create.tsx');
+  const routes: Record<string, (args: ActionFunctionArgs) => Promise<Response>> = {
+    'orders/create': (await import('../app/routes/webhooks.orders.create.tsx')).action,
+    'orders/updated': (await import('../app/routes/webhooks.orders.updated.tsx')).action,
+  };
   receiver = createServer(async (req, res) => {
+    const action = routes[String(req.headers['x-shopify-topic'])];
+    if (!action) return res.writeHead(404).end();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const request = new Request(`http://localhost/webhooks/orders/create`, { method: 'POST', headers, body: Buffer.concat(chunks) });
+    const request = new Request(`http://localhost/webhooks/${req.headers['x-shopify-topic']}`, { method: 'POST', headers, body: Buffer.concat(chunks) });
     try {
       const response = await action({ request, params: {}, context: {} });
       res.writeHead(response.status).end();
@@ -52,7 +60,7 @@ async function startReceiver() {
     }
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/orders/create`;
+  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
 }
 
 async function until<T>(probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
@@ -71,7 +79,7 @@ beforeAll(async () => {
   queues = openQueues({ connection: redis, prefix });
   useQueues(queues);
   sim = await startShopifySimulator({ latencyMs: 0, app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET } });
-  sim.setWebhookSubscriptions([{ topic: 'orders/create', uri: await startReceiver() }]);
+  sim.setWebhookSubscriptions([{ topics: ['orders/create', 'orders/updated'], uri: await startReceiver() }]);
   partners = await createPartners(t.db, sim);
   await t.db.shop.update({ where: { id: partners.retailerShopId }, data: { name: 'Corner Store', email: 'buyer@corner.example' } });
   sim.seedProducts(partners.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '7.50')]);
@@ -128,7 +136,61 @@ describe('when Xero refused an invoice and its wait is over', () => {
     const posted = await until(() => t.db.invoice.findFirst({ where: { id: waiting.id, status: 'POSTED' } }));
     expect(posted.attempts).toBe(2);
     expect(xero.snapshot().invoices.map((i) => i.Reference)).toContain(`${placed.name} from ${partners.retailerDomain}`);
-    const alert = await t.db.alert.findFirstOrThrow({ where: { key: `invoice-failed_${waiting.id}` } });
+    // The worker clears the alert just after it records the invoice posted.
+    const alert = await until(() => t.db.alert.findFirst({ where: { key: `invoice-failed_${waiting.id}`, resolvedAt: { not: null } } }));
     expect(alert.resolvedAt).toBeInstanceOf(Date);
+  });
+});
+
+/** The retailer edits an order in its Shopify admin (orderUpdate, as the admin does). */
+async function editRetailerOrder(orderId: string, input: Record<string, unknown>) {
+  const res = await fetch(sim.graphqlUrl(partners.retailerDomain), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': String(sim.issueToken(partners.retailerDomain).access_token) },
+    body: JSON.stringify({ query: 'mutation ($input: OrderInput!) { orderUpdate(input: $input) { order { id } userErrors { message } } }', variables: { input: { id: orderId, ...input } } }),
+  });
+  expect(((await res.json()) as { data: unknown }).data).toEqual({ orderUpdate: { order: { id: orderId }, userErrors: [] } });
+}
+
+const resolved = (key: string) => until(async () => (await t.db.alert.findMany({ where: { key } })).every((a) => a.resolvedAt) && (await t.db.alert.count({ where: { key } })) === 2);
+
+describe('when the retailer adds the missing shipping address to an order Tandem could not send', () => {
+  it('sends it to the supplier at the orders/updated webhook, without waiting for the hourly pull', async () => {
+    const placed = sim.placeOrder(partners.retailerDomain, { lineItems: [{ sku: 'TOTE', quantity: 1 }] });
+    const failed = await until(() => t.db.orderLink.findFirst({ where: { retailerOrderId: placed.id, state: 'FAILED' } }));
+    expect(failed.failureReason).toBe('MISSING_SHIPPING_ADDRESS');
+    const supplierOrders = sim.orders(partners.supplierDomain).length;
+
+    await editRetailerOrder(placed.id, { shippingAddress: { address1: '9 Dock Rd', city: 'Portland', countryCode: 'US', zip: '97209' } });
+
+    const sent = await until(() => t.db.orderLink.findFirst({ where: { id: failed.id, state: 'POSTED' } }));
+    expect(sim.orders(partners.supplierDomain)).toHaveLength(supplierOrders + 1);
+    expect(sim.orders(partners.supplierDomain).find((o) => o.id === sent.supplierOrderId)?.shippingAddress).toMatchObject({ address1: '9 Dock Rd', city: 'Portland', zip: '97209' });
+    expect(await resolved(`order-failed_${failed.id}`)).toBe(true);
+    // Two pulls for this order: orders/create's, then the edit's (the worker finishes it just after the post).
+    const ofOrder = { kind: 'orders.pull', jobId: { contains: placed.id.replace(/[^A-Za-z0-9._-]/g, '-') } };
+    await until(async () => (await t.db.syncRun.count({ where: { ...ofOrder, finishedAt: { not: null } } })) === 2);
+    const runs = await t.db.syncRun.findMany({ where: ofOrder, orderBy: { queuedAt: 'asc' } });
+    expect(runs.map((r) => [r.trigger, r.status])).toEqual([
+      ['webhook', 'SUCCEEDED'],
+      ['webhook', 'SUCCEEDED'],
+    ]);
+  });
+});
+
+describe('when the retailer cancels an order Tandem could not send', () => {
+  it('marks it CANCELLED at the orders/updated webhook, sends nothing and clears the alert at both shops', async () => {
+    const placed = sim.placeOrder(partners.retailerDomain, { lineItems: [{ sku: 'TOTE', quantity: 1 }] });
+    const failed = await until(() => t.db.orderLink.findFirst({ where: { retailerOrderId: placed.id, state: 'FAILED' } }));
+    const supplierOrders = sim.orders(partners.supplierDomain).length;
+
+    sim.cancelOrder(partners.retailerDomain, placed.id);
+
+    const cancelled = await until(() => t.db.orderLink.findFirst({ where: { id: failed.id, state: 'CANCELLED' } }));
+    expect((cancelled.content as { cancelledAt: string | null }).cancelledAt).not.toBeNull();
+    expect(await resolved(`order-failed_${failed.id}`)).toBe(true);
+    expect(sim.orders(partners.supplierDomain)).toHaveLength(supplierOrders);
+    const events = await t.db.orderEvent.findMany({ where: { orderLinkId: failed.id }, orderBy: { at: 'asc' } });
+    expect(events.at(-1)).toMatchObject({ state: 'CANCELLED', message: `The retailer cancelled order ${placed.name} before it reached the supplier; it will not be sent.` });
   });
 });

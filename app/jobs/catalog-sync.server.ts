@@ -7,7 +7,7 @@ import { PartnershipRun, partnershipRunId, partnershipSyncRun } from './partners
 export const CatalogSyncPayload = PartnershipRun.extend({
   /** FULL resets the checkpoint and keeps the hashes; PARTIAL continues from it. */
   mode: z.enum(['FULL', 'PARTIAL']).default('PARTIAL'),
-  /** "Sync to partners now" on chosen products: only these source variants. */
+  /** "Sync to partners now" on chosen products: only these source variants, their stock pushed too. */
   variantIds: z.array(Id).optional(),
   /** "Sync to partners now" on a product page: only these products (ids at the catalog source). */
   productIds: z.array(Id).optional(),

@@ -1,9 +1,11 @@
 // Putting work on the queues: manual runs from the admin (DESIGN: catalog.sync and
-// inventory.push) and event jobs from webhooks (oversell and orders.pull on orders/create).
-// billing.daily has no way in here on purpose: it runs once a day from its schedule, never by hand.
+// inventory.push), retries from Activity, and event jobs from webhooks (oversell and orders.pull
+// on orders/create and orders/updated). billing.daily has no way in here on purpose: it runs once
+// a day from its schedule, never by hand.
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Db } from '../db.server.ts';
+import type { RetryJob } from '../sync/activity-retry.server.ts';
 import { jobDefinitions, type JobInputs, type JobPayloads } from './definitions.server.ts';
 import type { JobDefinition } from './job-definition.server.ts';
 import type { QueueName, Queues } from './queues.server.ts';
@@ -51,23 +53,49 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
   if (productIds && queue !== 'catalog.sync') throw new Error(`${queue} cannot be limited to products`);
   const base = { shopId, partnershipId, trigger: 'manual' as const, requestedAt: now, variantIds, ...(productIds ? { productIds } : {}) };
   const input = { ...base, mode: request.mode ?? 'PARTIAL' };
+  return queueRecordedRun(db, queues, queue, input, { priority: MANUAL_PRIORITY, deduplication: { id: manualRunKey(request) } });
+}
+
+/** What a retry joins while the same work still waits: `catalog-sync_<partnership>_manual`, as a whole-catalog manual run's key. */
+function manualDedupId(queue: QueueName, ownerId: string) {
+  return `${queue.replace('.', '-')}_${ownerId}_manual`;
+}
+
+/**
+ * Retry in Activity (the job app/sync's prepareRetry chose): the work again now, ahead of scheduled
+ * runs, each press its own job (requestedAt). A press while the same work waits joins it; while it
+ * runs, one more run follows it (keepLastIfActive), so a fix made during a run is not missed.
+ */
+export async function requestRetry(db: Db, queues: Queues, job: RetryJob, now = Date.now()) {
+  const owner = 'invoiceId' in job.input ? job.input.invoiceId : 'partnershipId' in job.input ? job.input.partnershipId : job.input.shopId;
+  return queueRecordedRun(db, queues, job.queue, { ...job.input, requestedAt: now } as JobInputs[typeof job.queue], {
+    priority: MANUAL_PRIORITY,
+    deduplication: { id: manualDedupId(job.queue, owner), keepLastIfActive: true },
+  });
+}
+
+/**
+ * Enqueues a job someone asked for and, for a sync run, records it QUEUED first for Activity. When
+ * the deduplication joined a job already there, reports that job (and its run) instead.
+ */
+async function queueRecordedRun<Q extends QueueName>(db: Db, queues: Queues, queue: Q, input: JobInputs[Q], options: JobsOptions): Promise<{ jobId: string; syncRunId?: string }> {
   const definition = jobDefinitions[queue] as JobDefinition;
   const payload = definition.payload.parse(input);
   const jobId = definition.jobId(payload);
   // The row exists before the job does, so a worker that starts at once finds it.
-  const syncRunId = await recordQueuedRun(db, definition.syncRun!, payload, jobId);
-  const added = await addJob(queues, queue, input, {
-    priority: MANUAL_PRIORITY,
-    deduplication: { id: manualRunKey(request) },
-  }).catch(async (err) => {
+  const syncRunId = definition.syncRun ? await recordQueuedRun(db, definition.syncRun, payload, jobId) : undefined;
+  const dropRow = async () => {
+    if (syncRunId) await db.syncRun.delete({ where: { id: syncRunId } });
+  };
+  const added = await addJob(queues, queue, input, options).catch(async (err) => {
     // Redis refused the job: no run is coming, so Activity must not show one as queued.
-    await db.syncRun.delete({ where: { id: syncRunId } });
+    await dropRow();
     throw err;
   });
   if (added.jobId !== jobId) {
-    // Joined the run already waiting: drop our row, report that run's.
-    await db.syncRun.delete({ where: { id: syncRunId } });
-    const joined = await db.syncRun.findFirst({ where: { jobId: added.jobId, kind: queue }, select: { id: true } });
+    // Joined the job already there: drop our row, report that run's.
+    await dropRow();
+    const joined = definition.syncRun ? await db.syncRun.findFirst({ where: { jobId: added.jobId, kind: queue }, select: { id: true } }) : null;
     return { jobId: added.jobId, syncRunId: joined?.id };
   }
   return { jobId, syncRunId };

@@ -69,7 +69,11 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
         sourceVariantIds: p.variantIds,
         sourceProductIds: p.productIds,
       });
-      return { counts: result.counts, errors: result.errors };
+      if (!result.chosenVariantIds) return { counts: result.counts, errors: result.errors };
+      // "Sync to partners now" on chosen products: their price went with the catalog sync; their
+      // stock goes now too, instead of at the next hourly inventory push.
+      const stock = await pushInventory(ctx, p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId, sourceVariantIds: result.chosenVariantIds });
+      return { counts: { ...result.counts, ...stock.counts }, errors: [...result.errors, ...stock.errors] };
     }),
     // Price and quantity (DESIGN's job table): prices the supplier changed, then stock.
     'inventory.push': metered(async (p, ctx, job) => {

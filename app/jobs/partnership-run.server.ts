@@ -8,7 +8,10 @@ export const PartnershipRun = z.object({
   shopId: Id,
   partnershipId: Id,
   trigger: Trigger,
-  /** Set for manual runs (ms since epoch): two presses a minute apart are two runs. */
+  /**
+   * When the work was asked for (ms since epoch): set for manual runs and retries (two presses a
+   * minute apart are two runs) and for an order's edits (two edits are two pulls).
+   */
   requestedAt: z.number().int().positive().optional(),
 });
 export type PartnershipRun = z.infer<typeof PartnershipRun>;

@@ -36,14 +36,25 @@ export function decide(err: unknown, now = Date.now()): Decision {
   return { action: 'retry' };
 }
 
-/** What the merchant should do, per code. */
-const FIX: Partial<Record<ConnectorErrorCode | 'exhausted', string>> = {
-  auth_expired: 'Reconnect the platform in Connectors, then press Retry in Activity.',
-  invalid: 'Correct the data named above, then press Retry in Activity.',
-  not_found: 'The record was deleted or unlinked on the platform. Relink it, then press Retry in Activity.',
-  capability_missing: 'This connection cannot do this. Choose a connection that can in the partnership settings.',
-  exhausted: 'Tandem retried several times. Check the platform is reachable, then press Retry in Activity.',
+/** What the merchant should do, per code; `then` says how the work is tried again. */
+const FIX: Partial<Record<ConnectorErrorCode | 'exhausted', (then: string) => string>> = {
+  auth_expired: (then) => `Reconnect the platform in Connectors, ${then}.`,
+  invalid: (then) => `Correct the data named above, ${then}.`,
+  not_found: (then) => `The record was deleted or unlinked on the platform. Relink it, ${then}.`,
+  capability_missing: () => 'This connection cannot do this. Choose a connection that can in the partnership settings.',
+  exhausted: (then) => `Tandem retried several times. Check the platform is reachable, ${then}.`,
 };
+
+/**
+ * How the merchant gets a stopped job's work done again. Sync runs show in Activity with a Retry
+ * button, and so does a single invoice's post (its invoice entry); an oversell check does not
+ * (no run is kept), but the hourly inventory push sets every partner's stock again anyway.
+ */
+export function retryAdvice(definition: Pick<JobDefinition, 'queue' | 'syncRun'>): string {
+  if (definition.syncRun || definition.queue === 'invoices.post') return 'then press Retry in Activity';
+  if (definition.queue === 'oversell') return 'and the next hourly inventory push sets partner stock right again';
+  return 'and Tandem tries again at its next scheduled run';
+}
 
 export interface RunJobDeps {
   db: Db;
@@ -91,7 +102,7 @@ export function jobProcessor<P>(definition: JobDefinition, handler: JobHandler<P
           severity: code === 'auth_expired' ? 'CRITICAL' : 'WARNING',
           title: `${definition.title} stopped`,
           message,
-          fix: FIX[reason === 'exhausted' ? 'exhausted' : (code as ConnectorErrorCode)],
+          fix: FIX[reason === 'exhausted' ? 'exhausted' : (code as ConnectorErrorCode)]?.(retryAdvice(definition)),
           subject: { queue: definition.queue, jobId },
         });
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthExpired, Conflict, ConnectorError, Invalid, NotFound, RateLimited, Unavailable } from '../../connectors/sdk/errors.ts';
-import { decide } from './run-job.server.ts';
+import { jobDefinitions } from './definitions.server.ts';
+import { decide, retryAdvice } from './run-job.server.ts';
 
 const noon = Date.UTC(2026, 10, 23, 12, 0, 0);
 
@@ -24,5 +25,18 @@ describe('when a job fails, the decision depends only on the error code', () => 
     const json = JSON.parse(JSON.stringify(RateLimited(900)));
     expect(decide(json, noon)).toEqual({ action: 'delay', ms: 900 });
     expect(decide(JSON.parse(JSON.stringify(Invalid('bad'))), noon)).toEqual({ action: 'give-up' });
+  });
+});
+
+describe('when a stopped job’s alert says how its work is done again', () => {
+  it.each([
+    ['catalog.sync', 'then press Retry in Activity'],
+    ['orders.pull', 'then press Retry in Activity'],
+    ['nightly.full', 'then press Retry in Activity'],
+    ['invoices.post', 'then press Retry in Activity'],
+    ['oversell', 'and the next hourly inventory push sets partner stock right again'],
+    ['billing.daily', 'and Tandem tries again at its next scheduled run'],
+  ] as const)('%s: %s', (queue, advice) => {
+    expect(retryAdvice(jobDefinitions[queue])).toBe(advice);
   });
 });

@@ -1,10 +1,11 @@
 // orders/create from any installed shop → the oversell job, and for a retailer's sale of partner
 // products, an order pull of each partnership it sold for (so the order reaches the supplier at
-// once, not at the next hourly pull). The order's lines come from the webhook itself (parsed
-// here, at the edge), so the guard spends no API call re-reading it.
+// once, not at the next hourly pull). orders/updated from a retailer → the same pull, so Tandem's
+// copy follows an edit or a cancellation at once too. The order's lines come from the webhook
+// itself (parsed here, at the edge), so the guard spends no API call re-reading it.
 import { z } from 'zod';
 import type { Db } from '../db.server.ts';
-import { partnershipsSellingLines } from '../sync/orders.server.ts';
+import { partnershipsHoldingOrder, partnershipsSellingLines } from '../sync/orders.server.ts';
 import { TANDEM_ORDER_REFERENCE_PREFIX } from '../sync/oversell.server.ts';
 import { enqueue } from './enqueue.server.ts';
 import { webhookPullOptions } from './orders-pull.server.ts';
@@ -23,6 +24,14 @@ const ShopifyOrderWebhook = z.object({
       quantity: z.number().int().positive(),
     }),
   ),
+});
+
+// orders/updated (contracts/shopify/webhooks/orders-updated.json): which order, and its lines to
+// find the partnerships it sold for. An edit may have taken a line's quantity to 0.
+const ShopifyOrderUpdatedWebhook = z.object({
+  admin_graphql_api_id: z.string().startsWith('gid://shopify/Order/'),
+  source_identifier: z.string().nullish(),
+  line_items: z.array(z.object({ sku: z.string().nullish(), variant_id: z.union([z.number(), z.string()]).nullish() })),
 });
 
 export interface OrderWebhook {
@@ -47,11 +56,7 @@ export async function enqueueForNewOrder(db: Db, queues: Queues, webhook: OrderW
   if (!shop || shop.uninstalledAt) return { oversell: null, pulls: [] };
   const order = ShopifyOrderWebhook.parse(webhook.payload);
   const tags = (order.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-  const lines = order.line_items.map((l) => ({
-    sku: l.sku || null,
-    variantExternalId: l.variant_id == null ? null : `gid://shopify/ProductVariant/${l.variant_id}`,
-    quantity: l.quantity,
-  }));
+  const lines = order.line_items.map((l) => ({ ...lineOf(l), quantity: l.quantity }));
   const { jobId: oversell } = await enqueue(queues, 'oversell', {
     shopId: shop.id,
     shopDomain: shop.domain,
@@ -69,4 +74,32 @@ export async function enqueueForNewOrder(db: Db, queues: Queues, webhook: OrderW
     pulls.push(jobId);
   }
   return { oversell, pulls };
+}
+
+function lineOf(line: { sku?: string | null; variant_id?: number | string | null }) {
+  return { sku: line.sku || null, variantExternalId: line.variant_id == null ? null : `gid://shopify/ProductVariant/${line.variant_id}` };
+}
+
+/**
+ * Enqueues an order pull for each partnership a retailer's changed order concerns: those whose
+ * listings it sells, and those already holding a copy of it (an edit may have changed its lines),
+ * deduplicated with orders/create's pulls so a burst of edits makes one waiting run. Returns the
+ * pulls' job ids. A malformed payload throws, naming the field.
+ */
+export async function enqueueForUpdatedOrder(db: Db, queues: Queues, webhook: OrderWebhook, receivedAt = Date.now()): Promise<string[]> {
+  const shop = await db.shop.findUnique({ where: { domain: webhook.shop } });
+  if (!shop || shop.uninstalledAt) return [];
+  const order = ShopifyOrderUpdatedWebhook.parse(webhook.payload);
+  // An order Tandem placed here (this shop supplies) changes as the supplier ships it: not a retail sale.
+  if (order.source_identifier?.startsWith(TANDEM_ORDER_REFERENCE_PREFIX)) return [];
+  const orderId = order.admin_graphql_api_id;
+  const selling = await partnershipsSellingLines(db, shop.id, order.line_items.map(lineOf));
+  const holding = await partnershipsHoldingOrder(db, shop.id, orderId);
+  const pulls: string[] = [];
+  for (const id of new Set([...selling, ...holding].map((p) => p.id))) {
+    // requestedAt: each edit is its own job, never taken for the order's earlier (finished) pull.
+    const { jobId } = await enqueue(queues, 'orders.pull', { shopId: shop.id, partnershipId: id, trigger: 'webhook', orderId, requestedAt: receivedAt }, webhookPullOptions(id));
+    pulls.push(jobId);
+  }
+  return pulls;
 }

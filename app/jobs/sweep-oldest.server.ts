@@ -6,7 +6,10 @@ import { Id, defineJob, jobIdOf, retrying } from './job-definition.server.ts';
 export const SweepOldestPayload = z.object({
   shopId: Id,
   limit: z.number().int().positive().max(5000).default(250),
-  trigger: z.literal('sweep').default('sweep'),
+  /** sweep from the schedule; manual when a merchant pressed Retry on a failed run in Activity. */
+  trigger: z.enum(['sweep', 'manual']).default('sweep'),
+  /** Set for a retry (ms since epoch): each press is its own run. */
+  requestedAt: z.number().int().positive().optional(),
 });
 
 export const sweepOldest = defineJob({
@@ -14,7 +17,7 @@ export const sweepOldest = defineJob({
   title: 'Oldest-items sweep',
   payload: SweepOldestPayload,
   options: retrying(3, 60_000),
-  jobId: (p) => jobIdOf('sweep-oldest', p.shopId),
+  jobId: (p) => jobIdOf('sweep-oldest', p.shopId, ...(p.requestedAt ? [p.trigger, p.requestedAt] : [])),
   shopId: (p) => p.shopId,
   subject: (p) => p.shopId,
   syncRun: { kind: 'sweep.oldest', shopId: (p) => p.shopId, trigger: (p) => p.trigger, mode: () => 'PARTIAL' },

@@ -1,14 +1,19 @@
-// Activity: sync runs and orders that could not be forwarded, filtered by kind, status and dates
-// (the shop's own days); each failed order with its reason and the fix.
-import { useState } from 'react';
-import type { LoaderFunctionArgs } from '@remix-run/node';
+// Activity: sync runs, orders that could not be forwarded or posted, and invoices that did not
+// reach the accounting system, filtered by kind, status and dates (the shop's own days); each
+// failure with its reason, the fix and a Retry button that queues the work again on the workers.
+import { useEffect, useState } from 'react';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { useLoaderData, useSearchParams } from '@remix-run/react';
+import { useFetcher, useLoaderData, useRevalidator, useSearchParams } from '@remix-run/react';
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Select, Text, TextField, Tooltip } from '@shopify/polaris';
 import { z } from 'zod';
+import { useToast } from '../components/use-toast.ts';
 import { database } from '../db.server.ts';
+import { appQueues } from '../jobs/app-queues.server.ts';
+import { requestRetry } from '../jobs/enqueue.server.ts';
 import { authenticate } from '../shopify.server.ts';
 import { ActivityFilter, listActivity, type ActivityEntry } from '../sync/activity.server.ts';
+import { RetryInput, RetryRefused, prepareRetry } from '../sync/activity-retry.server.ts';
 import { JOB_KINDS, JOBS } from '../sync/dashboard.server.ts';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -26,6 +31,26 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 const tone = { succeeded: 'success', failed: 'critical', partial: 'warning', retrying: 'warning', running: 'info', queued: 'attention', skipped: undefined } as const;
 
+type RetryAnswer = { ok: true; message: string } | { ok: false; errors: Record<string, string[] | undefined>; message: string };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const parsed = RetryInput.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const errors: Record<string, string[] | undefined> = z.flattenError(parsed.error).fieldErrors;
+    return data<RetryAnswer>({ ok: false, errors, message: Object.values(errors).flat()[0] ?? 'Nothing to retry' }, 400);
+  }
+  const db = await database();
+  try {
+    const plan = await prepareRetry(db, session.shop, parsed.data);
+    if (plan.job) await requestRetry(db, appQueues(), plan.job);
+    return data<RetryAnswer>({ ok: true, message: plan.message });
+  } catch (err) {
+    if (!(err instanceof RetryRefused)) throw err;
+    return data<RetryAnswer>({ ok: false, errors: {}, message: err.message }, 404);
+  }
+};
+
 export default function Activity() {
   const { entries, kinds, errors } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
@@ -37,6 +62,9 @@ export default function Activity() {
   });
   const set = (key: keyof typeof filter) => (value: string) => setFilter((f) => ({ ...f, [key]: value }));
   const apply = () => setParams(Object.fromEntries(Object.entries(filter).filter(([, v]) => v && v !== 'all')));
+  const retry = useRetry();
+  // While work is under way (a retry queued, a run going), reload every two seconds to show its outcome.
+  useRefreshWhile(entries.some((e) => (e.type === 'run' ? e.state === 'queued' || e.state === 'running' : e.retrying)));
 
   return (
     <Page title="Activity">
@@ -68,12 +96,58 @@ export default function Activity() {
           <Card>
             <BlockStack gap="400">
               {entries.length === 0 ? <Text as="p">Nothing matches these filters.</Text> : null}
-              {entries.map((e) => (e.type === 'run' ? <RunEntry key={e.id} run={e} /> : <OrderEntry key={e.id} order={e} />))}
+              {entries.map((e) =>
+                e.type === 'run' ? <RunEntry key={e.id} run={e} retry={retry} /> : e.type === 'order' ? <OrderEntry key={e.id} order={e} retry={retry} /> : <InvoiceEntry key={e.id} invoice={e} retry={retry} />,
+              )}
             </BlockStack>
           </Card>
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+type Retry = ReturnType<typeof useRetry>;
+
+/**
+ * One fetcher for the page's Retry buttons, so the toast shows even when the pressed entry changes
+ * or leaves the list as the new state loads.
+ */
+function useRetry() {
+  const fetcher = useFetcher<RetryAnswer>();
+  const toast = useToast();
+  useEffect(() => {
+    if (fetcher.state !== 'idle' || !fetcher.data) return;
+    toast(fetcher.data.message, { isError: !fetcher.data.ok });
+    // Only a finished press shows a toast, not a re-render.
+  }, [fetcher.state, fetcher.data]);
+  return {
+    pressing: (target: string, id: string) => fetcher.state !== 'idle' && fetcher.formData?.get('target') === target && fetcher.formData?.get('id') === id,
+    press: (target: 'order' | 'invoice' | 'run', id: string) => fetcher.submit({ target, id }, { method: 'post' }),
+  };
+}
+
+/** Reloads the page's data every two seconds while `active`, for at most two minutes at a stretch. */
+function useRefreshWhile(active: boolean) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!active) return;
+    let left = 60;
+    const timer = setInterval(() => {
+      if (left-- <= 0) clearInterval(timer);
+      else revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+    // The revalidator changes on every load; the timer follows `active` only.
+  }, [active]);
+}
+
+function RetryControl({ retry, target, id, retrying, label }: { retry: Retry; target: 'order' | 'invoice' | 'run'; id: string; retrying: boolean; label: string }) {
+  if (retrying) return <Badge tone="attention">Retrying now</Badge>;
+  return (
+    <Button size="slim" onClick={() => retry.press(target, id)} loading={retry.pressing(target, id)} accessibilityLabel={label}>
+      Retry
+    </Button>
   );
 }
 
@@ -87,7 +161,7 @@ function When({ ago, exact }: { ago: string; exact: string }) {
   );
 }
 
-function RunEntry({ run }: { run: Extract<ActivityEntry, { type: 'run' }> }) {
+function RunEntry({ run, retry }: { run: Extract<ActivityEntry, { type: 'run' }>; retry: Retry }) {
   const counts = Object.entries(run.counts).map(([name, n]) => `${n} ${name}`);
   if (run.apiCalls) counts.push(`${run.apiCalls} API calls`);
   return (
@@ -103,6 +177,7 @@ function RunEntry({ run }: { run: Extract<ActivityEntry, { type: 'run' }> }) {
             {run.trigger}
           </Text>
           <When ago={run.ago} exact={run.exact} />
+          {run.retryable ? <RetryControl retry={retry} target="run" id={run.id} retrying={false} label={`Retry ${run.title}`} /> : null}
         </InlineStack>
         {counts.length ? <Text as="p">{counts.join(' · ')}</Text> : null}
         {run.errors.map((message, i) => (
@@ -115,18 +190,44 @@ function RunEntry({ run }: { run: Extract<ActivityEntry, { type: 'run' }> }) {
   );
 }
 
-function OrderEntry({ order }: { order: Extract<ActivityEntry, { type: 'order' }> }) {
+function OrderEntry({ order, retry }: { order: Extract<ActivityEntry, { type: 'order' }>; retry: Retry }) {
   return (
-    <div data-activity="order">
-      <Banner tone={order.state === 'failed' ? 'warning' : 'info'} title={`Order ${order.orderName} (${order.partner}): ${order.reason}`}>
+    <div data-activity="order" data-order={order.orderName}>
+      <Banner tone={order.state === 'needs manual posting' ? 'info' : 'warning'} title={`Order ${order.orderName} (${order.partner}): ${order.reason}`}>
         <BlockStack gap="100">
+          {order.stage === 'posting' ? <Text as="p">Sent to the supplier, but not in your system of record yet.</Text> : null}
           <Text as="p">{order.message}</Text>
           <Text as="p" fontWeight="semibold">
             Fix: {order.fix}
           </Text>
-          <InlineStack gap="200">
+          <InlineStack gap="200" blockAlign="center">
             <Badge>{order.state}</Badge>
             <When ago={order.ago} exact={order.exact} />
+            {order.retryable ? <RetryControl retry={retry} target="order" id={order.id} retrying={order.retrying} label={`Retry order ${order.orderName}`} /> : null}
+          </InlineStack>
+        </BlockStack>
+      </Banner>
+    </div>
+  );
+}
+
+function InvoiceEntry({ invoice, retry }: { invoice: Extract<ActivityEntry, { type: 'invoice' }>; retry: Retry }) {
+  return (
+    <div data-activity="invoice" data-order={invoice.orderName}>
+      <Banner tone={invoice.state === 'gave up' ? 'critical' : 'warning'} title={`Invoice for order ${invoice.orderName} (${invoice.partner}) not posted to ${invoice.platform}`}>
+        <BlockStack gap="100">
+          <Text as="p">{invoice.message}</Text>
+          <Text as="p" fontWeight="semibold">
+            Fix: {invoice.fix}
+          </Text>
+          <InlineStack gap="200" blockAlign="center">
+            <Badge>{invoice.state}</Badge>
+            <Text as="span" tone="subdued">
+              {invoice.attempts === 1 ? '1 attempt' : `${invoice.attempts} attempts`}
+              {invoice.nextAttempt && !invoice.retrying ? ` · next on its own ${invoice.nextAttempt}` : ''}
+            </Text>
+            <When ago={invoice.ago} exact={invoice.exact} />
+            <RetryControl retry={retry} target="invoice" id={invoice.id} retrying={invoice.retrying} label={`Retry the invoice for order ${invoice.orderName}`} />
           </InlineStack>
         </BlockStack>
       </Banner>

@@ -170,6 +170,75 @@ describe('when orders/create arrives from a retailer selling partner products', 
   });
 });
 
+describe('when orders/updated arrives from a retailer', () => {
+  const updatedSample = readFileSync(`${samplesDir}/orders-updated.json`, 'utf8');
+  const sample = JSON.parse(updatedSample) as { admin_graphql_api_id: string; source_identifier: string | null; line_items: { sku: string | null }[] };
+  const jobsOf = async () => (await queues.get('orders.pull').getJobs(['waiting', 'prioritized', 'delayed'])).map((j) => [j.id, j.data]);
+
+  /** The shop retails SKU2006-001 for one supplier; another holds a copy of the order from before its lines changed; a third has nothing to do with it. */
+  async function partnerships() {
+    const retailer = await t.db.shop.create({ data: { domain: SHOP } });
+    const partner = async (n: number) => {
+      const supplier = await t.db.shop.create({ data: { domain: `supplier-${n}.myshopify.com` } });
+      const connection = await t.db.connection.create({ data: { shopId: supplier.id, platform: 'shopify', externalAccount: supplier.domain, credentials: 'sealed' } });
+      const partnership = await t.db.partnership.create({ data: { supplierShopId: supplier.id, retailerShopId: retailer.id, invitedByShopId: supplier.id, status: 'ACTIVE' } });
+      return { partnership, connection };
+    };
+    const list = async (n: number, sku: string) => {
+      const { partnership, connection } = await partner(n);
+      const variant = await t.db.sourceVariant.create({ data: { connectionId: connection.id, externalProductId: `p-${n}`, externalVariantId: `v-${n}`, sku, productTitle: sku, price: '5.00', contentHash: 'h' } });
+      await t.db.listing.create({ data: { partnershipId: partnership.id, sourceVariantId: variant.id, partnerSku: sku } });
+      return partnership;
+    };
+    const selling = await list(1, 'SKU2006-001');
+    const holding = await list(2, 'REMOVED-FROM-THE-ORDER');
+    await t.db.orderLink.create({
+      data: { partnershipId: holding.id, retailerOrderId: sample.admin_graphql_api_id, content: {}, contentHash: 'h', totalAmount: '5.00', currency: 'USD', retailerCreatedAt: new Date(), state: 'FAILED' },
+    });
+    await list(3, 'NOT-ON-THE-ORDER');
+    return { retailer, selling, holding };
+  }
+
+  it('enqueues an order pull of each partnership the order sells for or that holds a copy of it, one job per edit', async () => {
+    await queues.get('orders.pull').obliterate({ force: true });
+    const { retailer, selling, holding } = await partnerships();
+
+    const response = await deliver(ordersUpdated, signedRequest({ topic: 'orders/updated', body: updatedSample, webhookId: 'edit-1' }));
+
+    expect(response.status).toBe(200);
+    const payload = (partnershipId: string) => ({ shopId: retailer.id, partnershipId, trigger: 'webhook', orderId: sample.admin_graphql_api_id, requestedAt: expect.any(Number) });
+    const id = (partnershipId: string) => expect.stringMatching(new RegExp(`^orders-pull_${partnershipId}_order_gid---shopify-Order-820982911946154508_\\d+$`));
+    const byPartnership = (a: unknown[], b: unknown[]) => String((a[1] as { partnershipId: string }).partnershipId).localeCompare((b[1] as { partnershipId: string }).partnershipId);
+    expect((await jobsOf()).sort(byPartnership)).toEqual(
+      [
+        [id(selling.id), payload(selling.id)],
+        [id(holding.id), payload(holding.id)],
+      ].sort((a, b) => (a[1] as { partnershipId: string }).partnershipId.localeCompare((b[1] as { partnershipId: string }).partnershipId)),
+    );
+    expect((await t.db.webhookEvent.findUniqueOrThrow({ where: { eventId: 'edit-1' } })).processedAt).not.toBeNull();
+  });
+
+  it('keeps one waiting pull per partnership when edits and the order’s creation arrive in a burst', async () => {
+    await queues.get('orders.pull').obliterate({ force: true });
+    const { selling, holding } = await partnerships();
+
+    await deliver(ordersCreate, signedRequest({ topic: 'orders/create', body: orderSample, webhookId: 'create-1' }));
+    for (const n of [1, 2, 3]) await deliver(ordersUpdated, signedRequest({ topic: 'orders/updated', body: updatedSample, webhookId: `edit-burst-${n}` }));
+
+    expect((await jobsOf()).map(([, data]) => (data as { partnershipId: string }).partnershipId).sort()).toEqual([selling.id, holding.id].sort());
+  });
+
+  it('enqueues nothing for an order Tandem placed at this shop as a supplier', async () => {
+    await queues.get('orders.pull').obliterate({ force: true });
+    await partnerships();
+    const forwarded = JSON.stringify({ ...sample, source_identifier: 'tandem:order-cmx1' });
+
+    expect((await deliver(ordersUpdated, signedRequest({ topic: 'orders/updated', body: forwarded, webhookId: 'edit-ours' }))).status).toBe(200);
+
+    expect(await jobsOf()).toEqual([]);
+  });
+});
+
 // Every subscription in shopify.app.toml has its own route: each must verify and dedupe, not
 // only orders/create (topic as Shopify sends it, route action, sample file, topic as stored).
 const routes = [

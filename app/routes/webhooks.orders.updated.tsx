@@ -1,8 +1,19 @@
-// orders/updated: verified, recorded once by delivery id, answered 200 (repeats are normal).
+// orders/updated: verified, recorded once by delivery id, answered 200 (repeats are normal). A
+// retailer's edit or cancellation of an order Tandem sends on enqueues the order pull of each
+// partnership concerned at once, so Tandem's copy follows it (a cancelled order not yet sent is
+// never sent) without waiting for the hourly pull.
 import type { ActionFunctionArgs } from '@remix-run/node';
+import { database } from '../db.server.ts';
+import { appQueues } from '../jobs/app-queues.server.ts';
+import { enqueueForUpdatedOrder } from '../jobs/shopify-order-webhook.server.ts';
 import { receiveWebhook } from '../shopify.server.ts';
+import { markWebhookProcessed } from '../sync/webhook-events.server.ts';
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  await receiveWebhook(request);
+  const webhook = await receiveWebhook(request);
+  if (webhook.duplicate && webhook.event.processedAt) return new Response(null, { status: 200 });
+  const db = await database();
+  await enqueueForUpdatedOrder(db, appQueues(), { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload });
+  await markWebhookProcessed(db, webhook.webhookId);
   return new Response(null, { status: 200 });
 };

@@ -11,6 +11,7 @@ import { pullSupplierCatalog } from './catalog.server.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 import { pullRetailerOrders } from './orders.server.ts';
+import { requireCapability } from '../../connectors/sdk/connector.ts';
 
 let database: TestDatabase;
 let shopify: ShopifySimulator;
@@ -169,5 +170,48 @@ describe('when the buyer does not exist at the platform', () => {
     expect(office.customers()).toEqual([]);
     expect(office.customerWrites()).toEqual([]);
     expect(await links(office.connectionId)).toEqual([]);
+  });
+});
+
+describe('when the supplier sells on Shopify', () => {
+  const supplierShop = () => shopify.shop(p.supplierDomain);
+  /** The customer record and the forwarded order's customer at the supplier's Shopify. */
+  const customersAtSupplier = () => [...supplierShop().customers.values()].map((c) => ({ ...c, tags: [...c.tags] }));
+  const forwardedCustomerIds = () => [...supplierShop().orders.values()].filter((o) => o.sourceIdentifier?.startsWith('tandem:')).map((o) => o.customerId);
+
+  it('attaches the customer the supplier keeps for the retailer (found by email) as it is: its name, phone and tags unchanged by orders', async () => {
+    const connection = await database.db.connection.findUniqueOrThrow({ where: { id: p.supplierConnectionId } });
+    const supplier = await ctx.connectorFor(connection);
+    const keptCustomer = await requireCapability(supplier, 'customers.write').createCustomer({ email: 'buyer@corner.example', firstName: 'Dana', lastName: 'Reyes', phone: '+15035550142', company: null, accountId: null });
+    const before = customersAtSupplier();
+    buy('TOTE');
+
+    const first = await pull();
+    shopify.clock.advance(1000);
+    buy('SHIRT-S', address('Grace', '555-0222'));
+    const second = await pull();
+
+    expect([first, second].map((r) => [r.forwarded, r.customersCreated])).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    expect(customersAtSupplier()).toEqual(before);
+    expect(customersAtSupplier()).toEqual([expect.objectContaining({ email: 'buyer@corner.example', firstName: 'Dana', lastName: 'Reyes', phone: '+15035550142', tags: [] })]);
+    const id = Number(keptCustomer.externalId.split('/').pop());
+    expect(forwardedCustomerIds()).toEqual([id, id]);
+    expect(await links(p.supplierConnectionId)).toEqual([expect.objectContaining({ externalCustomerId: keptCustomer.externalId, createdByTandem: false })]);
+    expect(await events()).toContain(`Linked Corner Store to Shopify customer ${keptCustomer.externalId} (matched by email buyer@corner.example); Tandem will not change it.`);
+  });
+
+  it('sends the order without a customer when the supplier keeps none for the retailer: Shopify needs none, so Tandem creates, links and changes nothing there', async () => {
+    buy('TOTE');
+
+    const result = await pull();
+
+    expect(result).toMatchObject({ forwarded: 1, customersCreated: 0 });
+    expect(forwardedCustomerIds()).toEqual([null]);
+    expect(customersAtSupplier()).toEqual([]);
+    expect(await links(p.supplierConnectionId)).toEqual([]);
+    expect((await events()).filter((e) => e.includes('customer'))).toEqual([]);
   });
 });

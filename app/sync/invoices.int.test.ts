@@ -202,7 +202,7 @@ describe('when Xero refuses the invoice', () => {
         severity: 'WARNING',
         title: `Invoice for order ${placed.name} not posted to Xero yet`,
         message: `Xero did not take the invoice for order ${placed.name} from Corner Store (attempt 1 of 6): ${said}`,
-        fix: `Fix what Xero names above. Tandem tries again at ${at(nowMs + 2 * HOUR)} UTC.`,
+        fix: `Fix what Xero names above. Tandem tries again at ${at(nowMs + 2 * HOUR)} UTC, or press Retry in Activity to try now.`,
         resolvedAt: null,
       }),
     ]);
@@ -247,7 +247,7 @@ describe('when Xero refuses the invoice', () => {
         severity: 'CRITICAL',
         title: `Invoice for order ${placed.name} was not posted to Xero`,
         message: `Tandem gave up posting the invoice for order ${placed.name} from Corner Store to Xero after 6 attempts. Xero's last answer: Xero rejected invoice ${reference}: ${ARCHIVED} Unarchive it in Xero, then press Retry in Activity.`,
-        fix: `Fix what Xero names above. Then enter the invoice in Xero by hand with the reference "${reference}": Tandem has stopped trying.`,
+        fix: `Fix what Xero names above. Then press Retry in Activity, or enter the invoice in Xero by hand with the reference "${reference}": Tandem has stopped trying on its own.`,
       }),
     ]);
     expect(smtp.received.map((m) => textOf(m).includes('[Tandem] Action needed'))).toEqual([false, true]);

@@ -20,7 +20,7 @@ import { getConnector } from '../../connectors/index.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
 import { ConnectorError, connectorErrorCode } from '../../connectors/sdk/errors.ts';
 import { Money, type InvoiceInput, type PostedInvoice, type Sku, type TandemOrder } from '../../connectors/sdk/types.ts';
-import type { Prisma } from '../db.server.ts';
+import type { Db, Prisma } from '../db.server.ts';
 import type { Connection, Invoice, OrderLink, Partnership, Shop } from '../generated/prisma/client.ts';
 import { raiseAndEmailAlert } from './alert-email.server.ts';
 import { resolveAlert } from './alerts.server.ts';
@@ -206,11 +206,11 @@ async function recordFailure(ctx: SyncContext, row: Loaded, platform: string, at
     data: gaveUp ? { status: 'GAVE_UP', givenUpAt: now, nextAttemptAt: null, lastError: `${code}: ${said}` } : { status: 'RETRYING', nextAttemptAt: nextAt, lastError: `${code}: ${said}` },
   });
   const message = gaveUp
-    ? `Tandem gave up posting the invoice for order ${orderName} from ${retailer} to ${platform} after ${INVOICE_MAX_ATTEMPTS} attempts. ${platform}'s last answer: ${said}`
+    ? `Tandem gave up posting the invoice for order ${orderName} from ${retailer} to ${platform} after ${attempt} attempts. ${platform}'s last answer: ${said}`
     : `${platform} did not take the invoice for order ${orderName} from ${retailer} (attempt ${attempt} of ${INVOICE_MAX_ATTEMPTS}): ${said}`;
   const alertFix = gaveUp
-    ? `${fix} Then enter the invoice in ${platform} by hand with the reference "${reference}": Tandem has stopped trying.`
-    : `${fix} Tandem tries again at ${nextAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
+    ? `${fix} Then press Retry in Activity, or enter the invoice in ${platform} by hand with the reference "${reference}": Tandem has stopped trying on its own.`
+    : `${fix} Tandem tries again at ${nextAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, or press Retry in Activity to try now.`;
   await ctx.db.orderEvent.create({ data: { orderLinkId: row.orderLinkId, state: row.orderLink.state, message: `${message} ${alertFix}`, at: now } });
   if (gaveUp) await resolveAlert(ctx.db, partnership.supplierShopId, invoiceFailedKey(row.id), now);
   await raiseAndEmailAlert(ctx.db, ctx.mailer, {
@@ -230,6 +230,39 @@ function fixFor(code: string, platform: string): string {
   if (code === 'capability_missing') return `Mark a connection that can post invoices as the accounting system in Connectors.`;
   if (code === 'unavailable') return `Nothing to do unless this repeats: ${platform} did not answer.`;
   return `Fix what ${platform} names above.`;
+}
+
+export type InvoiceRetry =
+  /** Due now: the next invoices.post attempt posts it. */
+  | { outcome: 'due'; attempts: number }
+  /** An attempt holds it or it falls due within one lease: left alone, it is posted within minutes. */
+  | { outcome: 'posting' }
+  /** Posted, or never failed: nothing to retry. */
+  | { outcome: 'nothing' };
+
+/**
+ * Retry in Activity: an invoice waiting for its next attempt (RETRYING) or given up (GAVE_UP)
+ * becomes due now, its attempts kept, so a given-up invoice gets one more attempt and gives up
+ * again at once if it fails. An invoice an attempt may hold (due within one lease) is left alone:
+ * two attempts at once could post it twice. A compare-and-swap on what was read keeps a concurrent
+ * attempt's claim.
+ */
+export async function makeInvoiceDueNow(db: Db, invoiceId: string, now: Date): Promise<InvoiceRetry> {
+  const row = await db.invoice.findUnique({ where: { id: invoiceId }, include: { orderLink: true } });
+  if (!row || (row.status !== 'RETRYING' && row.status !== 'GAVE_UP')) return { outcome: 'nothing' };
+  const wait = row.nextAttemptAt ? row.nextAttemptAt.getTime() - now.getTime() : 0;
+  if (row.status === 'RETRYING' && wait <= 0) return { outcome: 'due', attempts: row.attempts };
+  if (row.status === 'RETRYING' && wait <= ATTEMPT_LEASE_MS) return { outcome: 'posting' };
+  const moved = await db.invoice.updateMany({
+    where: { id: row.id, status: row.status, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt },
+    data: { status: 'RETRYING', nextAttemptAt: now, givenUpAt: null },
+  });
+  if (moved.count === 0) return { outcome: 'posting' };
+  const orderName = row.orderLink.retailerOrderName ?? row.orderLink.retailerOrderId;
+  await db.orderEvent.create({
+    data: { orderLinkId: row.orderLinkId, state: row.orderLink.state, message: `Retry pressed in Activity: the invoice for order ${orderName} is posted again now (attempt ${row.attempts + 1}).`, at: now },
+  });
+  return { outcome: 'due', attempts: row.attempts };
 }
 
 export interface InvoiceRunResult {

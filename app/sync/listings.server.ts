@@ -38,6 +38,8 @@ export interface CatalogSyncResult extends RunTally {
   /** The SyncRun the engine recorded (null when the caller passed its own). */
   syncRunId: string | null;
   pull: PullResult | null;
+  /** The SourceVariant ids a run limited to chosen products synced; null for the whole catalog. */
+  chosenVariantIds: string[] | null;
 }
 
 const PRODUCTS_PER_BATCH = 50;
@@ -157,6 +159,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
   };
 
   let pull: PullResult | null = null;
+  let chosenVariantIds: string[] | null = null;
   try {
     if (partnership.status !== 'ACTIVE') {
       tally.errors.push({ subject: `Partnership ${partnership.id}`, message: `is ${partnership.status.toLowerCase()}, not active: nothing was synced` });
@@ -170,6 +173,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
       }
       const retailer = await ctx.connectorFor(target);
       const chosen = await chosenVariants(ctx.db, source.id, options);
+      chosenVariantIds = chosen?.ids ?? null;
       const sides: Sides = {
         ctx,
         partnership,
@@ -178,7 +182,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
         writer: requireCapability(retailer, 'products.write'),
         reader: requireCapability(retailer, 'products.read'),
         tally,
-        only: chosen?.ids ?? null,
+        only: chosenVariantIds,
         content: true,
       };
       for (const id of chosen?.unknownProducts ?? []) {
@@ -204,7 +208,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
   settle();
   if (syncRunId) await finishSyncRun(ctx.db, syncRunId, tally, ctx.now());
   ctx.logger.info('Synced catalog to partner', { partnershipId, mode: options.mode, ...tally.counts });
-  return { ...tally, syncRunId, pull };
+  return { ...tally, syncRunId, pull, chosenVariantIds };
 }
 
 export interface PricePushOptions {

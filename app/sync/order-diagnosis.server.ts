@@ -94,7 +94,7 @@ export function diagnoseOrder(input: DiagnosisInput): Diagnosis {
         severity: 'INFO',
         title: `Order ${order.name} has no shipping address`,
         message: `${retailerName} order ${order.name} has no shipping address, so Tandem did not send it to ${supplierName}. This is likely a test or in-store order; you may disregard it.`,
-        fix: `If it should ship, add a shipping address to order ${order.name} in ${retailerName}'s admin; Tandem sends it on the next order sync.`,
+        fix: `If it should ship, add a shipping address to order ${order.name} in ${retailerName}'s admin, then press Retry in Activity (Tandem also sends it on the next order sync).`,
       },
     };
   }
@@ -123,7 +123,7 @@ export function diagnoseOrder(input: DiagnosisInput): Diagnosis {
         severity: 'WARNING',
         title: `Order ${order.name}: ${first.sku === null ? 'a line has no SKU' : `SKU ${first.sku} not found at ${supplierName}`}`,
         message: `Order ${order.name} from ${retailerName} was not sent to ${supplierName}: no ${supplierName} variant carries ${mismatches.length === 1 ? 'this SKU' : 'these SKUs'} (renamed or removed?). ${described}.`,
-        fix: `Give the ${supplierName} variant the SKU the order carries again (or enter the order at ${supplierName} by hand); Tandem retries on the next order sync. Then update ${retailerName}'s product to the supplier's current SKU so later orders match.`,
+        fix: `Give the ${supplierName} variant the SKU the order carries again, then press Retry in Activity (Tandem also retries on the next order sync), or enter the order at ${supplierName} by hand. Then update ${retailerName}'s product to the supplier's current SKU so later orders match.`,
       },
     };
   }
@@ -140,7 +140,7 @@ export function diagnoseOrder(input: DiagnosisInput): Diagnosis {
         severity: 'WARNING',
         title: `Order ${order.name}: SKU ${first.sku} is on ${first.variants.length} ${supplierName} variants`,
         message: `Order ${order.name} from ${retailerName} was not sent to ${supplierName}: Tandem does not guess which variant to order. ${described}.`,
-        fix: `Give each of these variants its own SKU in ${supplierName}'s catalog; Tandem retries on the next order sync.`,
+        fix: `Give each of these variants its own SKU in ${supplierName}'s catalog, then press Retry in Activity (Tandem also retries on the next order sync).`,
       },
     };
   }

@@ -177,7 +177,7 @@ describe('when an order cannot be forwarded', () => {
       title: (name: string) => `Order ${name} has no shipping address`,
       message: (name: string) =>
         `retailer.myshopify.com order ${name} has no shipping address, so Tandem did not send it to supplier.myshopify.com. This is likely a test or in-store order; you may disregard it.`,
-      fix: (name: string) => `If it should ship, add a shipping address to order ${name} in retailer.myshopify.com's admin; Tandem sends it on the next order sync.`,
+      fix: (name: string) => `If it should ship, add a shipping address to order ${name} in retailer.myshopify.com's admin, then press Retry in Activity (Tandem also sends it on the next order sync).`,
     },
     {
       reason: 'SKU_MISMATCH',
@@ -192,7 +192,7 @@ describe('when an order cannot be forwarded', () => {
       message: (name: string) =>
         `Order ${name} from retailer.myshopify.com was not sent to supplier.myshopify.com: no supplier.myshopify.com variant carries this SKU (renamed or removed?). SKU SHIRT-S ("Linen Shirt"): similar supplier SKUs SHIRT-M, SHIRT-SMALL.`,
       fix: () =>
-        "Give the supplier.myshopify.com variant the SKU the order carries again (or enter the order at supplier.myshopify.com by hand); Tandem retries on the next order sync. Then update retailer.myshopify.com's product to the supplier's current SKU so later orders match.",
+        "Give the supplier.myshopify.com variant the SKU the order carries again, then press Retry in Activity (Tandem also retries on the next order sync), or enter the order at supplier.myshopify.com by hand. Then update retailer.myshopify.com's product to the supplier's current SKU so later orders match.",
     },
     {
       reason: 'DUPLICATE_SKU',
@@ -205,7 +205,7 @@ describe('when an order cannot be forwarded', () => {
       context: () => ctx,
       title: (name: string) => `Order ${name}: SKU TOTE is on 2 supplier.myshopify.com variants`,
       message: (name: string) => expect.stringMatching(new RegExp(`^Order ${name} from retailer.myshopify.com was not sent to supplier.myshopify.com: Tandem does not guess which variant to order. SKU TOTE is on "Canvas Tote / S1" \\(gid://shopify/ProductVariant/\\d+\\) and "Canvas Tote \\(old\\) / S1" \\(gid://shopify/ProductVariant/\\d+\\)\\.$`)),
-      fix: () => "Give each of these variants its own SKU in supplier.myshopify.com's catalog; Tandem retries on the next order sync.",
+      fix: () => "Give each of these variants its own SKU in supplier.myshopify.com's catalog, then press Retry in Activity (Tandem also retries on the next order sync).",
     },
     {
       reason: 'UNSUPPORTED_PLATFORM',

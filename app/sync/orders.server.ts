@@ -198,6 +198,18 @@ export async function partnershipsSellingLines(db: Db, retailerShopId: string, l
   });
 }
 
+/**
+ * The retailer's live partnerships that hold a copy of the order: an edit or cancellation must
+ * reach them even when it changed the lines that tied the order to their listings.
+ */
+export async function partnershipsHoldingOrder(db: Db, retailerShopId: string, retailerOrderId: string): Promise<{ id: string }[]> {
+  return db.partnership.findMany({
+    where: { retailerShopId, status: 'ACTIVE', orderLinks: { some: { retailerOrderId } } },
+    select: { id: true },
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
 /** Lines this supplier ships: the retailer variant Tandem listed, or its SKU. */
 async function supplierLineTest(db: Db, partnershipId: string) {
   const listings = await db.listing.findMany({ where: { partnershipId }, select: { partnerVariantId: true, partnerSku: true } });
@@ -403,7 +415,7 @@ function platformProblem(orderName: string, supplierName: string, platform: stri
     severity: 'WARNING',
     title: `${platform} refused order ${orderName}`,
     message: `${supplierName}'s ${platform} refused order ${orderName}: ${err.merchantMessage ?? err.message}`,
-    fix: `Fix what ${platform} names above at ${supplierName}; Tandem retries on the next order sync.`,
+    fix: `Fix what ${platform} names above at ${supplierName}, then press Retry in Activity (Tandem also retries on the next order sync).`,
   };
 }
 

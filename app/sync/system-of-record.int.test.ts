@@ -163,7 +163,7 @@ describe('when the system of record refuses the order', () => {
       key: postingFailedKey(link!.id),
       title: `WooCommerce refused order ${placed.name}`,
       message: `Acme Supply's system of record (WooCommerce) refused order ${placed.name} (forwarded to Acme Supply as ${link!.supplierOrderId}): Tandem could not forward order ${systemOfRecordReference(link!.id)} to WooCommerce: SKU TOTE matches no product. Give exactly one product that SKU, then press Retry in Activity.`,
-      fix: 'Fix what WooCommerce names above; Tandem posts the order on the next order sync.',
+      fix: 'Fix what WooCommerce names above, then press Retry in Activity (Tandem also posts the order on the next order sync).',
       resolvedAt: null,
     });
     expect(office.orders()).toHaveLength(0);

@@ -117,7 +117,7 @@ export async function postToSystemOfRecord(ctx: SyncContext, orderLinkId: string
           severity: 'WARNING',
           title: `${platform} refused order ${content.name}`,
           message: `${supplierName}'s system of record (${platform}) refused order ${content.name} (forwarded to ${supplierName} as ${link.supplierOrderId}): ${err.merchantMessage ?? err.message}`,
-          fix: `Fix what ${platform} names above; Tandem posts the order on the next order sync.`,
+          fix: `Fix what ${platform} names above, then press Retry in Activity (Tandem also posts the order on the next order sync).`,
           detail: { stage: 'system_of_record', platform: sor.platform, code: err.code, message: err.merchantMessage ?? err.message },
         };
         await tx.orderLink.update({ where: { id: orderLinkId }, data: { failureReason: problem.reason, failureDetail: problem.detail as object } });

@@ -177,6 +177,8 @@ export interface OrderCreateInput {
     /**
      * The platform's id of the customer Tandem linked for this buyer (CustomerLink). When set, the
      * order is attached to that customer as it is: no look-up, no create, and never an update.
+     * When null, the connector creates and updates no customer (the engine creates, links and
+     * reports one first where the manifest's customerRequiredFor says the platform needs it).
      */
     externalId?: string | null;
   };

@@ -157,9 +157,16 @@ function toMailingAddress(a: PostalAddress | null | undefined) {
   };
 }
 
-/** orderCreate input: the reference as sourceIdentifier, a tag and a metafield, so any of them finds it again. */
+/**
+ * orderCreate input: the reference as sourceIdentifier, a tag and a metafield, so any of them finds it
+ * again. The customer is the one the engine linked (customers.server.ts), associated as it is by id;
+ * without one the order goes without a customer, which Shopify allows (OrderCreateOrderInput.customer
+ * is optional). Never `customer.toUpsert`, nor the order `email` that stands in for a customer:
+ * either creates or updates a customer at the supplier by email, one Tandem neither linked nor
+ * reported, and overwrites the details the supplier keeps on it (2026-10 schema,
+ * OrderCreateUpsertCustomerAttributesInput: "create or update").
+ */
 export function toShopifyOrderCreate(input: OrderCreateInput) {
-  const email = input.customer?.email ?? undefined;
   return {
     currency: input.currency,
     sourceIdentifier: input.externalReference,
@@ -168,13 +175,7 @@ export function toShopifyOrderCreate(input: OrderCreateInput) {
     metafields: [{ namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY, type: 'single_line_text_field', value: input.externalReference }],
     note: input.note ?? undefined,
     poNumber: input.poNumber ?? undefined,
-    email,
-    // A customer the engine linked is associated, never upserted: toUpsert would overwrite its details.
-    ...(input.customer?.externalId
-      ? { customer: { toAssociate: { id: input.customer.externalId } } }
-      : email
-        ? { customer: { toUpsert: { email, firstName: input.customer?.firstName ?? undefined, lastName: input.customer?.lastName ?? undefined } } }
-        : {}),
+    ...(input.customer?.externalId ? { customer: { toAssociate: { id: input.customer.externalId } } } : {}),
     shippingAddress: toMailingAddress(input.shippingAddress),
     lineItems: input.lineItems.map((l) => ({
       ...(l.variantExternalId ? { variantId: l.variantExternalId } : { title: l.title, sku: l.sku }),

@@ -215,6 +215,30 @@ describe('Shopify connector against the simulator', () => {
     });
   });
 
+  describe('when an order is created for a buyer the store already keeps as a customer', () => {
+    it('leaves that customer as it is and attaches the order to it only when Tandem linked it', async () => {
+      seedCatalog(sim, 1);
+      const writer = requireCapability(connect(sim, { accessToken: token }), 'orders.write');
+      const kept = await requireCapability(connect(sim, { accessToken: token }), 'customers.write').createCustomer({ email: 'buyer@retail.example', firstName: 'Dana', lastName: 'Reyes', phone: '+15035550142', company: null, accountId: null });
+      const customer = () => ({ ...sim.shop(SHOP).customers.get(Number(kept.externalId.split('/').pop()))! });
+      const before = customer();
+      const order = (ref: string, externalId: string | null) => ({
+        externalReference: ref,
+        currency: 'USD',
+        lineItems: [{ sku: sku('P1-M'), title: 'Product 1', quantity: 1, price: '12.00' }],
+        customer: { email: 'buyer@retail.example', accountId: null, firstName: 'Corner', lastName: 'Store', externalId },
+      });
+
+      const unlinked = await writer.createOrder(order('tandem:unlinked', null));
+      const linked = await writer.createOrder(order('tandem:linked', kept.externalId));
+
+      expect(customer()).toEqual(before);
+      expect(sim.shop(SHOP).customers.size).toBe(1);
+      const customerOf = (id: string) => sim.shop(SHOP).orders.get(Number(id.split('/').pop()))!.customerId;
+      expect([customerOf(unlinked.externalId), customerOf(linked.externalId)]).toEqual([null, before.id]);
+    });
+  });
+
   describe('when a burst of calls meets a small cost bucket', () => {
     it('paces the burst from the budget and throttleStatus so Shopify never answers THROTTLED', async () => {
       seedCatalog(sim, 3);

@@ -165,6 +165,7 @@ export function mountControlRoutes(app: Express, control: ShopifyControl) {
     res.status(201);
     return shipped;
   }));
+  app.post('/_control/shops/:shop/orders/:order/cancel', route((req) => control.cancelOrder(req.params.shop, req.params.order)));
   app.get('/_control/shops/:shop/fulfillments', route((req) => control.fulfillments(req.params.shop)));
   app.get('/_control/shops/:shop/calls', route((req) => control.calls(req.params.shop)));
 }

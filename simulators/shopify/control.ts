@@ -5,7 +5,7 @@ import { addLocation, bucketOf, createShop, seedProduct, setPlan, variantsBySku,
 import type { Sim } from './context.ts';
 import { gid, idOf } from './ids.ts';
 import { issueOfflineToken, mintSessionToken, revokeTokens } from './oauth.ts';
-import { createFulfillment, createOrder, FulfillmentRefused } from './orders.ts';
+import { cancelOrder, createFulfillment, createOrder, FulfillmentRefused } from './orders.ts';
 import { shopPayload } from './payloads.ts';
 import { levelsOfItem, quantityOf } from './resolvers/inventory-math.ts';
 import { findOrCreateCustomerRecord } from './customers.ts';
@@ -217,6 +217,15 @@ export class ShopifyControl {
     return this.orderSummary(shop, created);
   }
 
+  /** The merchant cancels an order in the admin, restocking it; orders/updated fires. */
+  cancelOrder(domain: string, order: string) {
+    const shop = this.shop(domain);
+    const id = idOf('Order', order) ?? (/^\d+$/.test(order) ? Number(order) : null);
+    const record = id === null ? undefined : shop.orders.get(id);
+    if (!record) throw new UnknownOrder(domain, order);
+    return this.orderSummary(shop, cancelOrder(this.sim, shop, record));
+  }
+
   orders(domain: string) {
     const shop = this.shop(domain);
     return [...shop.orders.values()].map((o) => this.orderSummary(shop, o));
@@ -234,6 +243,7 @@ export class ShopifyControl {
       sourceName: o.sourceName,
       createdAt: o.createdAt,
       updatedAt: o.updatedAt,
+      cancelledAt: o.cancelledAt,
       shippingAddress: o.shippingAddress,
       metafields: [...shop.metafields.values()].filter((m) => m.ownerGid === gid('Order', o.id)).map((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: m.value })),
       lineItems: o.lineItems.map((li) => ({ id: gid('LineItem', li.id), sku: li.sku, quantity: li.quantity, fulfilled: fulfilled(li.id) })),

@@ -166,3 +166,60 @@ describe('when the app creates an order and fulfils it in parts', () => {
     expect(res.body.data!.customers.nodes).toEqual([{ email: 'c@example.com' }]);
   });
 });
+
+describe('when the merchant cancels an order in the admin', () => {
+  it('restocks its unfulfilled units, cancels its fulfillment order and sends orders/updated with cancelled_at, once', async () => {
+    const order = sim.placeOrder(SHOP, { lineItems: [{ sku: 'LAMP-1', quantity: 3 }], email: 'buyer@example.com' });
+    await sim.drainWebhooks();
+    receiver.received.length = 0;
+    sim.clock.advance(60_000);
+
+    const cancelled = sim.cancelOrder(SHOP, order.id);
+    sim.cancelOrder(SHOP, order.id);
+    await sim.drainWebhooks();
+
+    expect(sim.inventoryBySku(SHOP, 'LAMP-1')[0]).toMatchObject({ available: 10, committed: 0, onHand: 10 });
+    expect(cancelled).toMatchObject({ cancelledAt: expect.any(String), fulfillmentOrders: [expect.objectContaining({ status: 'CANCELLED' })] });
+    expect(receiver.received.map((r) => r.headers['x-shopify-topic'])).toEqual(['orders/updated']);
+    const payload = JSON.parse(receiver.received[0]!.body);
+    expect(payload).toMatchObject({ admin_graphql_api_id: order.id, cancelled_at: cancelled.cancelledAt, updated_at: cancelled.cancelledAt });
+    expect(cancelled.cancelledAt! > order.updatedAt).toBe(true);
+  });
+
+  it('answers 404 over the control API for an order the shop does not have', async () => {
+    const res = await fetch(`${sim.url}/_control/shops/${SHOP}/orders/404404/cancel`, { method: 'POST' });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('when the app creates an order for a customer', () => {
+  const CREATE = `mutation($order: OrderCreateOrderInput!) { orderCreate(order: $order) { order { id customer { id } } userErrors { field message } } }`;
+  type Created = { orderCreate: { order: { id: string; customer: { id: string } | null } | null; userErrors: { field: string[]; message: string }[] } };
+  const kept = () => sim.shop(SHOP).customers.get([...sim.shop(SHOP).customers.keys()][0]!)!;
+
+  beforeEach(() => {
+    sim.placeOrder(SHOP, { lineItems: [{ sku: 'LAMP-2', quantity: 1 }], email: 'ana@example.com' });
+    Object.assign(kept(), { firstName: 'Ana', lastName: 'Kept', phone: '+15550100' });
+  });
+
+  it('associates an existing customer by id as it is', async () => {
+    const id = `gid://shopify/Customer/${kept().id}`;
+    const created = await gql<Created>(CREATE, { order: { lineItems: [{ title: 'Lamp', quantity: 1, priceSet: { shopMoney: { amount: '1.00', currencyCode: 'USD' } } }], customer: { toAssociate: { id } } } });
+    expect(created.body.data!.orderCreate.order!.customer).toEqual({ id });
+    expect(kept()).toMatchObject({ email: 'ana@example.com', firstName: 'Ana', lastName: 'Kept', phone: '+15550100' });
+  });
+
+  it('updates the customer toUpsert finds by email with the fields given, as "create or update" says', async () => {
+    const created = await gql<Created>(CREATE, {
+      order: { lineItems: [{ title: 'Lamp', quantity: 1, priceSet: { shopMoney: { amount: '1.00', currencyCode: 'USD' } } }], customer: { toUpsert: { email: 'ana@example.com', firstName: 'Other', phone: '+15550199' } } },
+    });
+    expect(created.body.data!.orderCreate.order!.customer).toEqual({ id: `gid://shopify/Customer/${kept().id}` });
+    expect(sim.shop(SHOP).customers.size).toBe(1);
+    expect(kept()).toMatchObject({ email: 'ana@example.com', firstName: 'Other', lastName: 'Kept', phone: '+15550199' });
+  });
+
+  it('refuses a toUpsert id that names no customer', async () => {
+    const created = await gql<Created>(CREATE, { order: { lineItems: [{ title: 'Lamp', quantity: 1 }], customer: { toUpsert: { id: 'gid://shopify/Customer/404' } } } });
+    expect(created.body.data!.orderCreate).toEqual({ order: null, userErrors: [{ field: ['order', 'customer', 'toUpsert', 'id'], message: 'Customer does not exist' }] });
+  });
+});

@@ -79,6 +79,7 @@ export function createOrder(sim: Sim, shop: ShopRecord, input: NewOrder): OrderR
     processedAt: at,
     cancelledAt: null,
     closedAt: null,
+    committedStock: input.inventory === 'commit',
   };
   shop.orders.set(order.id, order);
   const eventId = randomUUID();
@@ -104,6 +105,38 @@ export function createOrder(sim: Sim, shop: ShopRecord, input: NewOrder): OrderR
     }
   }
   sim.webhooks.emit(shop, 'orders/create', orderPayload(shop, order), eventId);
+  return order;
+}
+
+/**
+ * The merchant cancels the order in the admin, restocking it: units not yet fulfilled leave
+ * `committed` for `available` again, open fulfillment orders are cancelled, and orders/updated
+ * fires with cancelled_at set. Cancelling a cancelled order changes nothing.
+ */
+export function cancelOrder(sim: Sim, shop: ShopRecord, order: OrderRecord): OrderRecord {
+  if (order.cancelledAt) return order;
+  const at = nowIso(sim);
+  const eventId = randomUUID();
+  for (const fo of shop.fulfillmentOrders.values()) {
+    if (fo.orderId !== order.id || fo.status === 'CLOSED' || fo.status === 'CANCELLED') continue;
+    for (const line of fo.lineItems) {
+      const li = order.lineItems.find((x) => x.id === line.lineItemId);
+      const variant = li?.variantId ? shop.variants.get(li.variantId) : undefined;
+      if (variant && order.committedStock && line.remainingQuantity > 0) {
+        const level = levelAt(sim, shop, variant.inventoryItemId, fo.locationId);
+        level.committed = Math.max(0, level.committed - line.remainingQuantity);
+        level.available += line.remainingQuantity;
+        touchLevel(sim, shop, level, eventId);
+      }
+      line.remainingQuantity = 0;
+    }
+    fo.status = 'CANCELLED';
+    fo.updatedAt = at;
+  }
+  order.cancelledAt = at;
+  order.closedAt = at;
+  order.updatedAt = at;
+  sim.webhooks.emit(shop, 'orders/updated', orderPayload(shop, order), eventId);
   return order;
 }
 

@@ -219,6 +219,8 @@ export interface OrderRecord {
   processedAt: string;
   cancelledAt: string | null;
   closedAt: string | null;
+  /** The order took its units into `committed` (storefront orders; orderCreate obeying policy). */
+  committedStock?: boolean;
 }
 
 export interface BulkOperationRecord {

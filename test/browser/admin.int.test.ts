@@ -1,7 +1,7 @@
 // The embedded admin in a real browser (Debian chromium). First: a supplier and a retailer
 // connect, the supplier turns on force overwrite, runs a Partial catalog sync and watches it reach
 // 100% (a stand-in catalog.sync handler reporting progress in steps), and a failed order's reason
-// shows on Activity. Then, end to end with the engine's own catalog.sync handler: the retailer
+// shows on Activity, where Retry queues it again. Then, end to end with the engine's own catalog.sync handler: the retailer
 // approves and rejects the drafts the sync made in its Shopify store. Each part has its own app,
 // simulator and worker on a fresh Redis prefix; they run one after the other (one Vite server at
 // a time shares the dependency cache safely).
@@ -159,6 +159,13 @@ describe.skipIf(chromiumMissing)('when merchants use the embedded admin in a bro
     await supplier.waitForURL(/kind=orders/);
     await supplier.getByText('Catalog sync (partial)').waitFor({ state: 'detached' });
     await supplier.getByText('Order #5001 (Lumen Store): SKU mismatch').waitFor();
+
+    // Retry queues an order pull for the partnership (no orders.pull worker runs here, so it stays queued).
+    await supplier.getByRole('button', { name: 'Retry order #5001' }).click();
+    await waitForToast(supplier, 'Order #5001 will be sent to Kestrel Supply again within moments.');
+    await supplier.locator('[data-order="#5001"]').getByText('Retrying now').waitFor();
+    await h.screenshot(supplier, 'activity-retry');
+    expect(await t.db.syncRun.findFirstOrThrow({ where: { kind: 'orders.pull' } })).toMatchObject({ trigger: 'manual', status: 'QUEUED', partnershipId });
   }, 120_000);
 
   it('lists the connectors with their capabilities', async () => {

@@ -1,7 +1,7 @@
 // orderCreate (external reference via sourceIdentifier, tags, metafields) and fulfillmentCreate.
 import { nowIso, type GqlContext } from '../context.ts';
 import { orderPayload } from '../payloads.ts';
-import { findOrCreateCustomerRecord } from '../customers.ts';
+import { findOrCreateCustomerRecord, upsertCustomerRecord } from '../customers.ts';
 import { idOf } from '../ids.ts';
 import { createFulfillment, createOrder, FulfillmentRefused, type FulfillmentRequest, type NewLineItem } from '../orders.ts';
 import type { AddressRecord } from '../state.ts';
@@ -26,7 +26,7 @@ interface OrderCreateInput {
   financialStatus?: string | null;
   test?: boolean | null;
   metafields?: { namespace?: string | null; key?: string | null; type?: string | null; value?: string | null }[] | null;
-  customer?: { toAssociate?: { id?: string | null; email?: string | null } | null; toUpsert?: { id?: string | null; email?: string | null; firstName?: string | null; lastName?: string | null; phone?: string | null; tags?: string[] | null } | null } | null;
+  customer?: { toAssociate?: { id?: string | null; email?: string | null } | null; toUpsert?: { id?: string | null; email?: string | null; firstName?: string | null; lastName?: string | null; phone?: string | null; note?: string | null; tags?: string[] | null } | null } | null;
 }
 
 function orderCreate(ctx: GqlContext, args: { order: OrderCreateInput; options?: { inventoryBehaviour?: string | null } | null }) {
@@ -64,7 +64,9 @@ function orderCreate(ctx: GqlContext, args: { order: OrderCreateInput; options?:
     if (!c) return { order: null, userErrors: [userError(['order', 'customer', 'toAssociate'], 'Customer does not exist', 'INVALID')] };
     customerId = c.id;
   } else if (input.customer?.toUpsert) {
-    customerId = findOrCreateCustomerRecord(ctx.sim, ctx.shop, input.customer.toUpsert).id;
+    const c = upsertCustomerRecord(ctx.sim, ctx.shop, input.customer.toUpsert);
+    if (!c) return { order: null, userErrors: [userError(['order', 'customer', 'toUpsert', 'id'], 'Customer does not exist', 'INVALID')] };
+    customerId = c.id;
   } else if (input.email) {
     customerId = findOrCreateCustomerRecord(ctx.sim, ctx.shop, { email: input.email }).id;
   }
