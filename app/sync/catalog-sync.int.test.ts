@@ -74,6 +74,30 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
     expect(recorded.apiCalls).toBeGreaterThan(0);
   });
 
+  it('writes each new product once on a Full sync: no price call follows the create', async () => {
+    const run = await sync('FULL');
+
+    const counts = sim.calls(p.retailerDomain).counts.byRootField;
+    expect({ productSet: counts.productSet ?? 0, productVariantsBulkUpdate: counts.productVariantsBulkUpdate ?? 0 }).toEqual({ productSet: 2, productVariantsBulkUpdate: 0 });
+    expect(run.counts).toMatchObject({ created: 3 });
+    expect(run.counts.pricesUpdated ?? 0).toBe(0);
+    expect(retailerProducts().flatMap((x) => x.variants.map((v) => [v.sku, v.price])).sort()).toEqual([
+      ['SHIRT-M', '40.99'],
+      ['SHIRT-S', '40.99'],
+      ['TOTE', '15.99'],
+    ]);
+  });
+
+  it('still writes the price on the next Full sync when the supplier changed it after the create', async () => {
+    await sync('FULL');
+    editProduct(sim, p.supplierDomain, sim.products(p.supplierDomain).find((x) => x.title === 'Canvas Tote')!.id, { price: '8.50' });
+
+    const run = await sync('FULL');
+
+    expect(run.counts.pricesUpdated).toBe(3);
+    expect(retailerProducts().find((x) => x.title === 'Canvas Tote')!.variants.map((v) => v.price)).toEqual(['17.99']);
+  });
+
   it('shows the retailer each pending variant with its price, wholesale cost and margin', async () => {
     await sync();
     const pending = await listPendingApprovals(database.db, p.retailerShopId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChangedSince } from '../../connectors/sdk/types.ts';
 import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createPartners, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
+import { createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
 import { CATALOG_STREAM, pullSupplierCatalog } from './catalog.server.ts';
 import { createSyncContext, type SyncContext } from './connections.server.ts';
 
@@ -28,7 +28,10 @@ beforeEach(async () => {
   sim.seedProducts(p.supplierDomain, Array.from({ length: 20 }, (_, i) => productWith(`Product ${i + 1}`, [`P${i + 1}`], '10.00')));
 });
 
-/** Records every page request, and fails the `failOn`-th one like a dropped connection would. */
+/**
+ * Records every page request, and fails the `failOn`-th one like a dropped connection would. The
+ * connector offers no bulk export here, so a whole-catalog pass pages too.
+ */
 function watchingPulls(failOn?: number) {
   const requests: ChangedSince[] = [];
   const context: SyncContext = {
@@ -37,6 +40,7 @@ function watchingPulls(failOn?: number) {
       const connector = await ctx.connectorFor(connection);
       return {
         ...connector,
+        readFullCatalog: undefined,
         async listChangedProducts(changed) {
           requests.push(changed);
           if (requests.length === failOn) throw new Error('connection reset');
@@ -99,5 +103,32 @@ describe('when pulling a supplier catalog page by page', () => {
     const after = await checkpoint();
     expect(after.version).toBeGreaterThan(before.version);
     expect(after.lastFullAt!.getTime()).toBeGreaterThanOrEqual(before.lastFullAt!.getTime());
+  });
+});
+
+describe('when a pass reads the whole catalog', () => {
+  it('reads it through the bulk export in a few calls instead of a page call per eight products, and records every variant', async () => {
+    const before = sim.calls(p.supplierDomain).log.length;
+
+    const result = await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
+
+    const roots = sim.calls(p.supplierDomain).log.slice(before).flatMap((c) => c.rootFields);
+    expect(roots[0]).toBe('bulkOperationRunQuery');
+    expect(roots.slice(1).every((r) => r === 'bulkOperation')).toBe(true);
+    expect(roots).not.toContain('products');
+    expect(result).toMatchObject({ products: 20, variants: 20, changed: 20, ghosts: 0 });
+    expect(await variantCount()).toBe(20);
+    expect(JSON.parse((await checkpoint()).cursor!)).toMatchObject({ page: null, mode: 'FULL' });
+  });
+
+  it('marks variants the export no longer holds as deleted', async () => {
+    await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
+    deleteProduct(sim, p.supplierDomain, sim.products(p.supplierDomain).find((x) => x.title === 'Product 4')!.id);
+
+    const result = await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
+
+    expect(result).toMatchObject({ products: 19, ghosts: 1 });
+    const gone = await database.db.sourceVariant.findFirstOrThrow({ where: { connectionId: p.supplierConnectionId, sku: 'P4' } });
+    expect(gone.deletedAt).not.toBeNull();
   });
 });

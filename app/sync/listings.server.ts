@@ -194,7 +194,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
       count(tally, 'withoutSku', await variantsWithoutSku(ctx.db, source.id));
       await offerNewVariants(ctx.db, partnership.id, source.id, sides.only);
       await createOfferedProducts(sides);
-      await pushListingUpdates(sides, options.mode);
+      await pushListingUpdates(sides, options.mode, startedAt);
     }
   } catch (err) {
     settle();
@@ -400,7 +400,7 @@ async function overwriteProduct(s: Sides, partnerProductId: string, added: Listi
 }
 
 /** Existing listings: content under force-overwrite, then prices, page by page from the SQL plan. */
-async function pushListingUpdates(s: Sides, mode: SyncMode) {
+async function pushListingUpdates(s: Sides, mode: SyncMode, freshSince: Date | null = null) {
   const { ctx, partnership } = s;
   let after: string | null = null;
   let done = 0;
@@ -409,7 +409,7 @@ async function pushListingUpdates(s: Sides, mode: SyncMode) {
   for (;;) {
     ctx.signal?.throwIfAborted();
     const overwriting = partnership.forceOverwrite && s.content;
-    const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: overwriting, after, limit: LISTINGS_PER_PAGE, only: s.only });
+    const page = await planListingUpdates(ctx.db, { partnershipId: partnership.id, rule: s.rule, mode, forceOverwrite: overwriting, after, limit: LISTINGS_PER_PAGE, only: s.only, freshSince });
     if (page.length === 0) return;
     after = page.at(-1)!.sourceVariantId;
 

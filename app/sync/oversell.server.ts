@@ -150,8 +150,9 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
 
     // Every partner listing these variants, in parallel: one write call per partner store.
     const inPlay = current.filter((l) => supplierCounts.has(l.sourceVariantId));
-    const stores = new Map<string, Connection | null>();
-    for (const l of inPlay) if (!stores.has(l.partnershipId)) stores.set(l.partnershipId, await partnerConnection(ctx.db, l.partnership));
+    // Looked up together: one after another they were a database round trip per partner.
+    const partnerships = new Map(inPlay.map((l) => [l.partnershipId, l.partnership]));
+    const stores = new Map<string, Connection | null>(await Promise.all([...partnerships].map(async ([id, p]) => [id, await partnerConnection(ctx.db, p)] as const)));
     for (const [partnershipId, store] of stores) if (!store) summary.errors.push(`Partnership ${partnershipId}: the partner has no active store connection`);
     const byPartner = groupBy(
       inPlay.filter((l) => stores.get(l.partnershipId)),

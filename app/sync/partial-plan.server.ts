@@ -61,6 +61,12 @@ export interface ListingPlanQuery {
   limit: number;
   /** "Sync to partners now" on chosen products: only these SourceVariant ids. */
   only?: string[] | null;
+  /**
+   * When this run started: a listing it linked since (a product it just created, with the supplier's
+   * content and the rule's price) is left out unless its desired price moved meanwhile, so a Full
+   * sync does not write every new product a second time.
+   */
+  freshSince?: Date | null;
 }
 
 /**
@@ -97,6 +103,7 @@ export async function planListingUpdates(db: Db, q: ListingPlanQuery): Promise<P
       AND (${q.after}::text IS NULL OR l."sourceVariantId" > ${q.after})
       AND (${q.only ?? null}::text[] IS NULL OR l."sourceVariantId" = ANY(${q.only ?? null}::text[]))
       AND ${changed}
+      AND (${q.freshSince ?? null}::timestamp IS NULL OR l."lastSyncedAt" IS NULL OR l."lastSyncedAt" < ${q.freshSince ?? null}::timestamp OR ${desired} IS DISTINCT FROM l."lastPushedPrice")
     ORDER BY l."sourceVariantId"
     LIMIT ${q.limit}`;
   return rows.map((r) => ({

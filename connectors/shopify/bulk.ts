@@ -10,6 +10,7 @@ import { toTandemProduct } from './map.ts';
 import { BulkRunData, BulkStatusData, ShopifyMedia, ShopifyProduct, ShopifyVariant } from './schemas.ts';
 
 export interface BulkOptions {
+  /** The longest pause between status polls (the first ones are shorter). Default 1 s. */
   pollMs?: number;
   /** Give up polling after this long (the operation keeps running on Shopify). Default 1 h. */
   timeoutMs?: number;
@@ -24,6 +25,7 @@ export async function* readFullCatalog(client: ShopifyClient, options: BulkOptio
 
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   let url: string | null = null;
+  let polls = 0;
   for (;;) {
     const { bulkOperation: op } = await client.request(BulkOperationStatus, { id }, BulkStatusData);
     if (op?.status === 'COMPLETED') {
@@ -34,7 +36,8 @@ export async function* readFullCatalog(client: ShopifyClient, options: BulkOptio
       throw Unavailable(`Shopify catalog export ${id} ended ${op?.status ?? 'missing'}${op?.errorCode ? ` (${op.errorCode})` : ''}`, { connectorId: 'shopify' });
     }
     if (Date.now() > deadline) throw Unavailable(`Shopify catalog export ${id} did not finish in time`, { connectorId: 'shopify' });
-    await sleep(options.pollMs ?? 1_000);
+    // Quick first looks (a small catalog is done in moments), then every pollMs.
+    await sleep(Math.min(options.pollMs ?? 1_000, 100 * 2 ** polls++));
   }
   // A completed export with no objects has no file.
   if (!url) return;

@@ -5,6 +5,7 @@
 // spend the same from the shared budget, then refund what Shopify did not charge and tell the
 // budget what Shopify says is left. So steady traffic never meets THROTTLED; if it still does
 // (another app, another worker), we wait per restoreRate and retry, within maxWaitMs.
+import { createHash } from 'node:crypto';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { z } from 'zod';
 import type { Budget } from '../sdk/budget.ts';
@@ -74,6 +75,17 @@ export class ShopifyClient {
 
   get shop() {
     return this.options.shop;
+  }
+
+  /**
+   * Names this shop's endpoint and the app's current grant, for caches of facts about the shop
+   * (its primary location) shared by the connectors a worker builds job after job. A new token (a
+   * reinstall, a rotation, a simulator reset) is a new key, so such facts are looked up again.
+   */
+  async grantKey(): Promise<string> {
+    const token = (await this.options.credentials.get()).accessToken ?? '';
+    const grant = createHash('sha256').update(token).digest('hex').slice(0, 16);
+    return `${adminGraphqlUrl(this.options.shop, this.options.baseUrlOverride)}|${grant}`;
   }
 
   /** Sends one document and returns its parsed `data`; throws a ConnectorError otherwise. */

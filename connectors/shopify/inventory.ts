@@ -17,6 +17,14 @@ const NODES_BATCH = 100;
  */
 const KEY_WINDOW_MS = 10 * 60_000;
 
+/**
+ * Primary locations by shop and grant, for this process. Each job builds its own connector, and
+ * the oversell job is on the clock: without this every job spent one round trip per shop asking
+ * again. Kept ten minutes, so a merchant's change of primary location is followed soon.
+ */
+const primaryLocations = new Map<string, { id: string; until: number }>();
+const PRIMARY_LOCATION_TTL_MS = 10 * 60_000;
+
 export class Location {
   private id: string | undefined;
   constructor(
@@ -28,9 +36,16 @@ export class Location {
 
   async get(): Promise<string> {
     if (this.id) return this.id;
+    const key = await this.client.grantKey();
+    const known = primaryLocations.get(key);
+    if (known && known.until > Date.now()) {
+      this.id = known.id;
+      return this.id;
+    }
     const data = await this.client.request(PrimaryLocation, {}, PrimaryLocationData);
     if (!data.location) throw NotFound(`Shopify ${this.client.shop} has no active location`, { connectorId: 'shopify' });
     this.id = data.location.id;
+    primaryLocations.set(key, { id: this.id, until: Date.now() + PRIMARY_LOCATION_TTL_MS });
     return this.id;
   }
 }
