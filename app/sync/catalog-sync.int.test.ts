@@ -74,11 +74,15 @@ describe('when a supplier syncs its catalog to a new retailer', () => {
     expect(recorded.apiCalls).toBeGreaterThan(0);
   });
 
-  it('writes each new product once on a Full sync: no price call follows the create', async () => {
+  it('writes each new product once on a Full sync: no reference lookup before the first create, no price call after it', async () => {
     const run = await sync('FULL');
 
     const counts = sim.calls(p.retailerDomain).counts.byRootField;
-    expect({ productSet: counts.productSet ?? 0, productVariantsBulkUpdate: counts.productVariantsBulkUpdate ?? 0 }).toEqual({ productSet: 2, productVariantsBulkUpdate: 0 });
+    expect({ products: counts.products ?? 0, productSet: counts.productSet ?? 0, productVariantsBulkUpdate: counts.productVariantsBulkUpdate ?? 0 }).toEqual({
+      products: 0,
+      productSet: 2,
+      productVariantsBulkUpdate: 0,
+    });
     expect(run.counts).toMatchObject({ created: 3 });
     expect(run.counts.pricesUpdated ?? 0).toBe(0);
     expect(retailerProducts().flatMap((x) => x.variants.map((v) => [v.sku, v.price])).sort()).toEqual([

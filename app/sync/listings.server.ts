@@ -350,20 +350,26 @@ async function offerProduct(s: Sides, supplierProductId: string, group: ListingW
     return;
   }
 
+  // No intent recorded before this one: no earlier attempt can have created the product.
+  const firstAttempt = missing.every((l) => l.lastPushedContentHash === null);
   // The intent: what is about to be created. A retry that finds the SKUs knows the product is ours.
-  await ctx.db.$transaction(missing.map((l) => ctx.db.listing.update({ where: { id: l.id }, data: { lastPushedContentHash: l.sourceVariant.contentHash } })));
+  // One statement for the product's variants (row by row cost a round trip per variant).
+  const ids = missing.map((l) => l.id);
+  const hashes = missing.map((l) => l.sourceVariant.contentHash);
+  await ctx.db.$executeRaw`UPDATE "Listing" AS l SET "lastPushedContentHash" = v.hash, "updatedAt" = ${now} FROM unnest(${ids}::text[], ${hashes}::text[]) AS v(id, hash) WHERE l."id" = v.id`;
   const input = productInputOf(
     s.source,
     missing.map((l) => l.sourceVariant),
     s.rule,
   );
-  const product = await s.writer.createProduct(input);
+  const product = await s.writer.createProduct(input, { firstAttempt });
   await linkCreated(s, product, missing, now, 'created');
 }
 
 /** Links listings to the variants of a product the retailer returned, by SKU. */
 async function linkCreated(s: Sides, product: TandemProduct, listings: ListingWithSource[], now: Date, counter: string) {
   const bySku = new Map(product.variants.filter((v) => v.sku).map((v) => [v.sku as string, v]));
+  const linked: Array<{ listing: ListingWithSource; variant: TandemVariant }> = [];
   for (const listing of listings) {
     const variant = listing.sourceVariant.sku ? bySku.get(listing.sourceVariant.sku) : undefined;
     if (!variant) {
@@ -373,12 +379,20 @@ async function linkCreated(s: Sides, product: TandemProduct, listings: ListingWi
       await s.ctx.db.listing.update({ where: { id: listing.id }, data: { lastError: message } });
       continue;
     }
-    await s.ctx.db.listing.update({
-      where: { id: listing.id },
-      data: { ...linkFields(variant, now), lastPushedContentHash: listing.sourceVariant.contentHash, lastPushedPrice: variant.price, priceDrift: false },
-    });
-    count(s.tally, counter);
+    linked.push({ listing, variant });
   }
+  if (linked.length === 0) return;
+  // linkFields for every variant of the product in one statement (row by row cost a round trip per variant).
+  const col = <T>(pick: (x: (typeof linked)[number]) => T) => linked.map(pick);
+  await s.ctx.db.$executeRaw`
+    UPDATE "Listing" AS l SET "partnerProductId" = v.product, "partnerVariantId" = v.variant, "partnerInventoryItemId" = v.item, "partnerSku" = v.sku,
+      "observedPrice" = v.price::numeric(12,2), "lastPushedPrice" = v.price::numeric(12,2), "lastPushedContentHash" = v.hash, "priceDrift" = false,
+      "lastSyncedAt" = ${now}, "lastError" = NULL, "updatedAt" = ${now}
+    FROM unnest(${col((x) => x.listing.id)}::text[], ${col((x) => x.variant.productExternalId)}::text[], ${col((x) => x.variant.externalId)}::text[],
+                ${col((x) => x.variant.inventoryItemId)}::text[], ${col((x) => x.variant.sku as string | null)}::text[], ${col((x) => x.variant.price as string)}::text[],
+                ${col((x) => x.listing.sourceVariant.contentHash)}::text[]) AS v(id, product, variant, item, sku, price, hash)
+    WHERE l."id" = v.id`;
+  count(s.tally, counter, linked.length);
 }
 
 /**

@@ -72,9 +72,11 @@ export interface ProductWriter {
   /**
    * Called when a partner approves a new listing. Creates the product unpublished (draft) with
    * `input.externalReference` stored on it; it FIRST looks the reference up and returns the
-   * existing product, so a retry after a crash never creates a second copy.
+   * existing product, so a retry after a crash never creates a second copy. With
+   * `options.firstAttempt` the engine's intent record shows no earlier attempt at this create, so no
+   * copy can exist and the connector may skip that lookup (one platform call per product).
    */
-  createProduct(input: ProductInput): Promise<TandemProduct>;
+  createProduct(input: ProductInput, options?: CreateProductOptions): Promise<TandemProduct>;
   /**
    * Called on force-overwrite: replaces title, description, images, options, prices of the product
    * `externalId`. Never touches stock (inventory.write does) nor the published state.
@@ -93,6 +95,11 @@ export interface ProductWriter {
    * platform's limits (Shopify: one call per product). Optional like `publishProduct`.
    */
   updateVariantPrices?(prices: VariantPriceWrite[]): Promise<void>;
+}
+
+export interface CreateProductOptions {
+  /** No earlier attempt to create this product was recorded (default false: look it up first). */
+  firstAttempt?: boolean;
 }
 
 /** One variant's new selling price, for `ProductWriter.updateVariantPrices`. */

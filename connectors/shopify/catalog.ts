@@ -1,5 +1,6 @@
 // Products and variants: incremental pulls, SKU lookup, and retry-safe draft creation.
 import type { z } from 'zod';
+import type { CreateProductOptions } from '../sdk/capabilities.ts';
 import type { ChangedSince, Page, ProductInput, Sku, TandemProduct, TandemVariant } from '../sdk/types.ts';
 import { NotFound } from '../sdk/errors.ts';
 import type { ShopifyClient } from './client.ts';
@@ -80,9 +81,9 @@ export async function findProductByReference(client: ShopifyClient, externalRefe
   return product ? withAllVariants(client, product) : null;
 }
 
-/** Looks the reference up first; only then creates, as an unpublished draft. */
-export async function createProduct(client: ShopifyClient, input: ProductInput, stockAt?: () => Promise<string>): Promise<TandemProduct> {
-  const existing = await findProductByReference(client, input.externalReference);
+/** Looks the reference up first (unless this is the first attempt); only then creates, as an unpublished draft. */
+export async function createProduct(client: ShopifyClient, input: ProductInput, stockAt?: () => Promise<string>, options: CreateProductOptions = {}): Promise<TandemProduct> {
+  const existing = options.firstAttempt ? null : await findProductByReference(client, input.externalReference);
   if (existing) return existing;
   return setProduct(client, input, undefined, `creating product "${input.title}" (${input.externalReference})`, undefined, await stockAt?.());
 }

@@ -33,7 +33,7 @@ export function createShopifyConnector(config: ShopifyConfig, deps: ConnectorDep
     listChangedVariants: (changed) => listChangedVariants(shopify, changed),
     findVariantsBySku: (skus) => findVariantsBySku(shopify, skus),
     readFullCatalog: () => readFullCatalog(shopify, { fetch: deps.fetch }),
-    createProduct: (input) => createProduct(shopify, input, () => location.get()),
+    createProduct: (input, options) => createProduct(shopify, input, () => location.get(), options),
     updateProduct: (externalId, input) => updateProduct(shopify, externalId, input),
     publishProduct: (externalId) => publishing.publishProduct(externalId),
     updateVariantPrices: (prices) => publishing.updateVariantPrices(prices),

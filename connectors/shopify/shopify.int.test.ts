@@ -122,6 +122,19 @@ describe('Shopify connector against the simulator', () => {
       expect(stored[0]).toMatchObject({ title: 'Linen apron', status: 'DRAFT', publishedOn: [] });
       expect(stored[0].variants.map((v) => v.sku)).toEqual(['APRON-SAND', 'APRON-MOSS']);
     });
+
+    it('creates without looking the reference up when told it is the first attempt', async () => {
+      const writer = requireCapability(connect(sim, { accessToken: token }), 'products.write');
+      const before = sim.calls(SHOP).log.length;
+
+      const created = await writer.createProduct(
+        { externalReference: 'supplier.myshopify.com/gid://shopify/Product/78', title: 'Wool apron', description: '', options: [{ name: 'Title', values: ['Default'] }], variants: [{ sku: sku('APRON-WOOL'), selectedOptions: [{ name: 'Title', value: 'Default' }], price: '30.00' }] },
+        { firstAttempt: true },
+      );
+
+      expect(sim.calls(SHOP).log.slice(before).flatMap((c) => c.rootFields).filter((f) => f !== 'location')).toEqual(['productSet']);
+      expect(created.externalReference).toBe('supplier.myshopify.com/gid://shopify/Product/78');
+    });
   });
 
   describe('when products carry images', () => {
