@@ -70,6 +70,22 @@ describe('when the supplier sold one item since the last push', () => {
     expect(['MUG', 'CAP', 'HAT'].map((sku) => net.available(net.retailers[0]!, sku))).toEqual([10, 1, 4]);
   });
 
+  it('a Partial push over a large partnership finds the sale through the supplier’s stock export and reads again only what it shows changed', async () => {
+    await net.setStockDirectly(net.retailers[0]!, 'CAP', 1);
+    const calls = (shop: string) => ({ ...net.sim.calls(shop).counts.byRootField });
+    const before = calls(SUPPLIER);
+
+    const summary = await pushInventory(net.ctx, net.partnershipIds[0]!, { mode: 'PARTIAL', trigger: 'schedule', snapshotFrom: 1 });
+
+    const after = calls(SUPPLIER);
+    const made = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]).filter(([, n]) => (n as number) > 0));
+    // One export (started, then polled until done), and one level read for the one variant it showed changed.
+    expect(made).toMatchObject({ bulkOperationRunQuery: 1, nodes: 1 });
+    expect(Object.keys(made).filter((k) => k !== 'location').sort()).toEqual(['bulkOperation', 'bulkOperationRunQuery', 'nodes']);
+    expect(summary.counts).toEqual({ listings: 3, pushed: 1, unchanged: 2, drifted: 0, missingAtSupplier: 0, missingAtPartner: 0 });
+    expect(['MUG', 'CAP', 'HAT'].map((sku) => net.available(net.retailers[0]!, sku))).toEqual([8, 1, 7]);
+  });
+
   it('leaves the row to the job layer when it runs under a job SyncRun', async () => {
     const summary = await pushInventory(net.ctx, net.partnershipIds[0]!, { mode: 'PARTIAL', trigger: 'schedule', syncRunId: 'job-run' });
     expect(summary.syncRunId).toBe('job-run');

@@ -2,7 +2,8 @@
 // only what changed since the last push (or drifted at the partner); Full pushes every listing.
 // Stock only: content and price travel with catalog.sync.
 import type { Db } from '../db.server.ts';
-import type { Listing, SourceVariant } from '../generated/prisma/client.ts';
+import type { Listing, Partnership, SourceVariant } from '../generated/prisma/client.ts';
+import { sourceConnectionOf } from './listings.server.ts';
 import { partnerConnection, partnerRef, processStockLock, stockConnector, supplierRef, type StockConnector, type StockContext } from './stock-context.server.ts';
 import { applyStockChanges, type StockChange } from './stock-writes.server.ts';
 import { finishSyncRun, startSyncRun } from './sync-runs.server.ts';
@@ -22,6 +23,8 @@ export interface InventoryPushOptions {
   pageSize?: number;
   /** A manual push of chosen products: only the listings of these SourceVariant ids. */
   sourceVariantIds?: string[];
+  /** Partial pushes over this many listings or more read the supplier's stock from its bulk export (default 5,000). */
+  snapshotFrom?: number;
   progress?(done: number, phase: string): void | Promise<void>;
 }
 
@@ -82,18 +85,11 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
   try {
     const partner = counting(await stockConnector(ctx, connection), summary);
     const suppliers = new Map<string, StockConnector>();
-    let after: string | null = null;
-    for (;;) {
-      ctx.signal?.throwIfAborted();
-      const page: PushListing[] = await pageOfListings(ctx.db, partnershipId, after, options.pageSize ?? PAGE, options.sourceVariantIds);
-      if (page.length === 0) break;
-      after = page[page.length - 1]!.partnerVariantId;
-      summary.counts.listings += page.length;
-
-      // Under the oversell guard's lock: a count read here must not land after a newer one.
-      await (ctx.lock ?? processStockLock)(page.map((l) => l.sourceVariantId), async () => {
-        const available = await readSupplierStock(ctx, page.map((l) => l.sourceVariant), suppliers, summary);
-        const due = page.filter((l) => {
+    // Under the oversell guard's lock: a count read here must not land after a newer one.
+    const pushListings = (listings: PushListing[]) =>
+      (ctx.lock ?? processStockLock)(listings.map((l) => l.sourceVariantId), async () => {
+        const available = await readSupplierStock(ctx, listings.map((l) => l.sourceVariant), suppliers, summary);
+        const due = listings.filter((l) => {
           const count = available.get(l.sourceVariantId);
           if (count === undefined) {
             summary.counts.missingAtSupplier++;
@@ -105,8 +101,36 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
         });
         if (due.length > 0) await pushPage(ctx, partner, due, available, summary);
       });
+    const snapshot = options.mode === 'PARTIAL' && !options.sourceVariantIds ? await supplierSnapshot(ctx, partnership, suppliers, summary, options.snapshotFrom ?? SNAPSHOT_FROM_LISTINGS) : null;
+    // With a snapshot only the listings it shows changed (or cannot vouch for) are read again and
+    // written, gathered across pages into the platform's write batches.
+    let candidates: PushListing[] = [];
+    const pushCandidates = async (take: number) => {
+      const batch = candidates.splice(0, take);
+      // Read again under the lock in pushListings: an oversell job may have moved them since.
+      const fresh = await ctx.db.listing.findMany({ where: { id: { in: batch.map((l) => l.id) } }, orderBy: { partnerVariantId: 'asc' }, include: { sourceVariant: { select: SOURCE_FIELDS } } });
+      await pushListings(fresh);
+    };
+    let after: string | null = null;
+    for (;;) {
+      ctx.signal?.throwIfAborted();
+      const page: PushListing[] = await pageOfListings(ctx.db, partnershipId, after, options.pageSize ?? PAGE, options.sourceVariantIds);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.partnerVariantId;
+      summary.counts.listings += page.length;
+      if (snapshot) {
+        for (const l of page) {
+          const seen = l.sourceVariant.deletedAt ? undefined : snapshot.get(l.sourceVariant.externalVariantId);
+          if (seen !== undefined && !l.quantityDrift && l.lastPushedQuantity === Math.max(0, seen)) summary.counts.unchanged++;
+          else candidates.push(l);
+        }
+        while (candidates.length >= WRITE_BATCH) await pushCandidates(WRITE_BATCH);
+      } else {
+        await pushListings(page);
+      }
       await options.progress?.(summary.counts.listings, 'listings');
     }
+    while (candidates.length > 0) await pushCandidates(WRITE_BATCH);
     // Platform requests when the context meters them (SyncContext.usage), else connector calls.
     if (callsBefore !== undefined && ctx.usage) summary.apiCalls = ctx.usage.calls - callsBefore;
     summary.durationMs = Date.now() - started;
@@ -116,6 +140,34 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
     if (ownRun) await finishSyncRun(ctx.db, runId, tally(), at(), { code: codeOf(err), message: String((err as Error)?.message ?? err) });
     throw err;
   }
+}
+
+/** From this many listings a Partial push reads the supplier's stock through its bulk export. */
+export const SNAPSHOT_FROM_LISTINGS = 5_000;
+/** Changed listings written together: Shopify's inventorySetQuantities takes 250. */
+const WRITE_BATCH = 250;
+
+const SOURCE_FIELDS = { id: true, connectionId: true, externalVariantId: true, inventoryItemId: true, sku: true, available: true, deletedAt: true } as const;
+
+/**
+ * The supplier's available count per variant id, from one bulk export of its stock, or null when
+ * the partnership is small (reading its levels directly is as cheap) or the supplier's connector
+ * has no export. A Partial push compares it with what was last pushed to find what changed: 100,000
+ * listings otherwise cost a read call per 100 of them every hour.
+ */
+async function supplierSnapshot(ctx: StockContext, partnership: Partnership, suppliers: Map<string, StockConnector>, tally: { apiCalls: number }, from: number): Promise<Map<string, number> | null> {
+  const listings = await ctx.db.listing.count({ where: { partnershipId: partnership.id, partnerVariantId: { not: null }, approval: { in: [...PUSHABLE] } } });
+  if (listings < from) return null;
+  const source = await sourceConnectionOf(ctx.db, partnership);
+  let connector = suppliers.get(source.id);
+  if (!connector) {
+    connector = counting(await stockConnector(ctx, source), tally);
+    suppliers.set(source.id, connector);
+  }
+  if (!connector.readAllInventory) return null;
+  const snapshot = new Map<string, number>();
+  for await (const level of connector.readAllInventory()) snapshot.set(level.variant.variantId, level.available);
+  return snapshot;
 }
 
 /**
@@ -133,7 +185,7 @@ function pageOfListings(db: Db, partnershipId: string, after: string | null, tak
     },
     orderBy: { partnerVariantId: 'asc' },
     take,
-    include: { sourceVariant: { select: { id: true, connectionId: true, externalVariantId: true, inventoryItemId: true, sku: true, available: true, deletedAt: true } } },
+    include: { sourceVariant: { select: SOURCE_FIELDS } },
   });
 }
 
@@ -208,7 +260,16 @@ export async function savePushed(db: Db, pushed: Array<{ id: string; quantity: n
 
 /** Counts connector calls into `tally.apiCalls`. */
 export function counting(connector: StockConnector, tally: { apiCalls: number }): StockConnector {
+  const readAll = connector.readAllInventory?.bind(connector);
   return {
+    ...(readAll
+      ? {
+          readAllInventory: () => {
+            tally.apiCalls++;
+            return readAll();
+          },
+        }
+      : {}),
     readInventory: (refs) => {
       tally.apiCalls++;
       return connector.readInventory(refs);

@@ -77,7 +77,11 @@ export async function stockConnector(ctx: StockContext, connection: Connection):
   const connector = await ctx.connectorFor(connection);
   const reader = requireCapability(connector, 'inventory.read');
   const writer = requireCapability(connector, 'inventory.write');
-  return { readInventory: (refs) => reader.readInventory(refs), writeInventory: (writes) => writer.writeInventory(writes) };
+  return {
+    readInventory: (refs) => reader.readInventory(refs),
+    writeInventory: (writes) => writer.writeInventory(writes),
+    ...(reader.readAllInventory ? { readAllInventory: () => reader.readAllInventory!() } : {}),
+  };
 }
 
 /** How a supplier variant is addressed on its own platform. */

@@ -116,6 +116,12 @@ export interface InventoryReader {
    * quantity of each referenced variant at the connection's location; unknown refs are left out.
    */
   readInventory(variants: VariantRef[]): Promise<InventoryLevel[]>;
+  /**
+   * Optional. Every level at the connection's location from the platform's bulk export, for a
+   * Partial inventory push over a large catalog to find what changed in a few calls. Refs carry the
+   * variant and inventory item ids (no SKU). When absent the engine reads levels with `readInventory`.
+   */
+  readAllInventory?(): AsyncIterable<InventoryLevel>;
 }
 
 export interface InventoryWriter {

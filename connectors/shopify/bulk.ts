@@ -1,13 +1,13 @@
-// Full catalog reads as a bulk operation: start the export, poll until it completes, download
+// Full catalog and stock reads as bulk operations: start the export, poll until it completes, download
 // the JSONL and reassemble children (`__parentId` lines, not necessarily next to their parent;
 // Shopify/shopify-api-ruby issue #729) into products (shopify.dev/docs/api/usage/bulk-operations/queries).
 import { Unavailable } from '../sdk/errors.ts';
 import { sleep } from '../sdk/http.ts';
-import type { TandemProduct } from '../sdk/types.ts';
+import type { InventoryLevel, TandemProduct } from '../sdk/types.ts';
 import type { ShopifyClient } from './client.ts';
-import { BulkCatalog, BulkOperationRunQuery, BulkOperationStatus } from './documents.ts';
+import { BulkCatalog, BulkOperationRunQuery, BulkOperationStatus, bulkInventoryQuery } from './documents.ts';
 import { toTandemProduct } from './map.ts';
-import { BulkRunData, BulkStatusData, ShopifyMedia, ShopifyProduct, ShopifyVariant } from './schemas.ts';
+import { BulkInventoryRow, BulkRunData, BulkStatusData, ShopifyMedia, ShopifyProduct, ShopifyVariant } from './schemas.ts';
 
 export interface BulkOptions {
   /** The longest pause between status polls (the first ones are shorter). Default 1 s. */
@@ -18,10 +18,33 @@ export interface BulkOptions {
 }
 
 export async function* readFullCatalog(client: ShopifyClient, options: BulkOptions = {}): AsyncIterable<TandemProduct> {
-  const started = await client.request(BulkOperationRunQuery, { query: BulkCatalog }, BulkRunData, { doing: 'starting the catalog export' });
-  client.assertNoUserErrors(started.bulkOperationRunQuery?.userErrors, 'TandemBulkOperationRunQuery', 'starting the catalog export');
+  const jsonl = await runBulkQuery(client, BulkCatalog, 'the catalog export', options);
+  if (jsonl !== null) yield* assembleCatalog(jsonl);
+}
+
+/**
+ * Every inventory level at `locationId` from one bulk export: items without a level there (not
+ * stocked at the location) are left out, as `readInventory` leaves them out.
+ */
+export async function* readAllInventory(client: ShopifyClient, location: () => Promise<string>, options: BulkOptions = {}): AsyncIterable<InventoryLevel> {
+  const locationId = await location();
+  const jsonl = await runBulkQuery(client, bulkInventoryQuery(locationId), 'the stock export', options);
+  if (jsonl === null) return;
+  for (const line of jsonl.split('\n')) {
+    if (!line.trim()) continue;
+    const row = BulkInventoryRow.parse(JSON.parse(line));
+    if (!row.variant || !row.inventoryLevel) continue;
+    const available = row.inventoryLevel.quantities.find((q) => q.name === 'available')?.quantity ?? 0;
+    yield { variant: { variantId: row.variant.id, inventoryItemId: row.id, sku: null }, locationId, available };
+  }
+}
+
+/** Starts a bulk query, polls until it completes and returns its JSONL (null: no objects, no file). */
+async function runBulkQuery(client: ShopifyClient, query: string, what: string, options: BulkOptions): Promise<string | null> {
+  const started = await client.request(BulkOperationRunQuery, { query }, BulkRunData, { doing: `starting ${what}` });
+  client.assertNoUserErrors(started.bulkOperationRunQuery?.userErrors, 'TandemBulkOperationRunQuery', `starting ${what}`);
   const id = started.bulkOperationRunQuery?.bulkOperation?.id;
-  if (!id) throw Unavailable(`Shopify ${client.shop} did not start the catalog export`, { connectorId: 'shopify' });
+  if (!id) throw Unavailable(`Shopify ${client.shop} did not start ${what}`, { connectorId: 'shopify' });
 
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   let url: string | null = null;
@@ -33,17 +56,17 @@ export async function* readFullCatalog(client: ShopifyClient, options: BulkOptio
       break;
     }
     if (!op || ['FAILED', 'CANCELED', 'CANCELING', 'EXPIRED'].includes(op.status)) {
-      throw Unavailable(`Shopify catalog export ${id} ended ${op?.status ?? 'missing'}${op?.errorCode ? ` (${op.errorCode})` : ''}`, { connectorId: 'shopify' });
+      throw Unavailable(`Shopify ${what} ${id} ended ${op?.status ?? 'missing'}${op?.errorCode ? ` (${op.errorCode})` : ''}`, { connectorId: 'shopify' });
     }
-    if (Date.now() > deadline) throw Unavailable(`Shopify catalog export ${id} did not finish in time`, { connectorId: 'shopify' });
-    // Quick first looks (a small catalog is done in moments), then every pollMs.
+    if (Date.now() > deadline) throw Unavailable(`Shopify ${what} ${id} did not finish in time`, { connectorId: 'shopify' });
+    // Quick first looks (a small export is done in moments), then every pollMs.
     await sleep(Math.min(options.pollMs ?? 1_000, 100 * 2 ** polls++));
   }
   // A completed export with no objects has no file.
-  if (!url) return;
+  if (!url) return null;
   const response = await (options.fetch ?? fetch)(url);
-  if (!response.ok) throw Unavailable(`Downloading Shopify catalog export ${id} answered ${response.status}`, { connectorId: 'shopify' });
-  yield* assembleCatalog(await response.text());
+  if (!response.ok) throw Unavailable(`Downloading Shopify ${what} ${id} answered ${response.status}`, { connectorId: 'shopify' });
+  return response.text();
 }
 
 /** Products from the export's JSONL, each with all its variants. */

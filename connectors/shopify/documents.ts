@@ -557,6 +557,36 @@ export const VariantInventoryItems = gql`
   }
 `;
 
+/**
+ * Every inventory item's available stock at one location, as a bulk operation: how a Partial push
+ * over a large catalog finds what changed without a `nodes` call per 100 items. Bulk queries take
+ * no variables, so `bulkInventoryQuery` writes the location into this placeholder.
+ */
+export const BulkInventory = gql`
+  {
+    inventoryItems {
+      edges {
+        node {
+          id
+          variant {
+            id
+          }
+          inventoryLevel(locationId: "gid://shopify/Location/0") {
+            quantities(names: ["available"]) {
+              name
+              quantity
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export function bulkInventoryQuery(locationId: string): string {
+  return BulkInventory.replace('"gid://shopify/Location/0"', JSON.stringify(locationId));
+}
+
 // The product carrying Tandem's reference, before creating it (retry-safe create).
 export const ProductsByQuery = gql`
   query TandemProductsByQuery($query: String!) {
@@ -600,6 +630,7 @@ export const allDocuments = {
   BulkOperationRunQuery,
   BulkOperationStatus,
   BulkCatalog,
+  BulkInventory,
   VariantInventoryItems,
   ProductsByQuery,
   OrdersByQuery,

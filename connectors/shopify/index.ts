@@ -1,7 +1,7 @@
 // The Shopify connector: Admin GraphQL 2026-10 through one cost-aware client.
 import { defineConnector, type Connector, type ConnectorDeps } from '../sdk/connector.ts';
 import { Invalid } from '../sdk/errors.ts';
-import { readFullCatalog } from './bulk.ts';
+import { readAllInventory, readFullCatalog } from './bulk.ts';
 import { createProduct, findVariantsBySku, listChangedProducts, listChangedVariants, updateProduct } from './catalog.ts';
 import { ShopifyClient } from './client.ts';
 import { createCustomer, findCustomer } from './customers.ts';
@@ -38,6 +38,7 @@ export function createShopifyConnector(config: ShopifyConfig, deps: ConnectorDep
     publishProduct: (externalId) => publishing.publishProduct(externalId),
     updateVariantPrices: (prices) => publishing.updateVariantPrices(prices),
     readInventory: (refs) => readInventory(shopify, location, refs),
+    readAllInventory: () => readAllInventory(shopify, () => location.get(), { fetch: deps.fetch }),
     writeInventory: (writes) => writeInventory(shopify, location, writes),
     listChangedOrders: (changed) => listChangedOrders(shopify, changed),
     findOrderByReference: (ref) => findOrderByReference(shopify, ref),

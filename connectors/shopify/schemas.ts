@@ -216,3 +216,10 @@ export const VariantInventoryItemsData = z.object({
 });
 export const ProductsByQueryData = z.object({ products: z.object({ nodes: z.array(ShopifyProduct) }) });
 export const OrdersByQueryData = z.object({ orders: z.object({ nodes: z.array(ShopifyOrder) }) });
+
+/** One line of the stock export (BulkInventory): an inventory item, its variant and its level at the location. */
+export const BulkInventoryRow = z.object({
+  id: z.string(),
+  variant: z.object({ id: z.string() }).nullish(),
+  inventoryLevel: z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullish(),
+});
