@@ -30,6 +30,36 @@ describe('when an order is placed at a retailer', () => {
     ]);
   });
 
+  it('writes the partners while the supplier is written, and again with the supplier’s final count when a sale there lands between the read and the write', async () => {
+    const input = net.order(net.retailers[0]!, { MUG: 3 });
+    let soldAtSupplier = false;
+    const ctx: typeof net.ctx = {
+      ...net.ctx,
+      async connectorFor(connection) {
+        const connector = await net.ctx.connectorFor(connection);
+        if (connection.externalAccount !== SUPPLIER) return connector;
+        return {
+          ...connector,
+          async readInventory(refs: Parameters<NonNullable<typeof connector.readInventory>>[0]) {
+            const levels = await connector.readInventory!(refs);
+            if (!soldAtSupplier) {
+              soldAtSupplier = true;
+              net.sim.placeOrder(SUPPLIER, { lineItems: [{ sku: 'MUG', quantity: 2 }] });
+            }
+            return levels;
+          },
+        };
+      },
+    };
+
+    const summary = await protectAgainstOversell(ctx, input);
+
+    // 10 read, 2 sold at the supplier meanwhile, 3 netted: 5 everywhere, never 7 left standing.
+    expect(summary.counts).toEqual({ [Object.keys(summary.counts)[0]!]: 5 });
+    for (const shop of everyone()) expect([shop, net.available(shop, 'MUG')]).toEqual([shop, 5]);
+    expect(net.retailers.map(writesTo)).toEqual([2, 2, 2]);
+  });
+
   it('writes each partner once, in one call carrying every variant of the order', async () => {
     await protectAgainstOversell(net.ctx, net.order(net.retailers[0]!, { MUG: 1, CAP: 1 }));
     expect(net.retailers.map(writesTo)).toEqual([1, 1, 1]);

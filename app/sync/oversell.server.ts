@@ -122,31 +122,15 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
     );
     await timed('read');
 
-    // Retailer sales come out of the supplier's count once, with compare-and-swap.
-    for (const [connectionId, group] of bySupplier) {
-      const toNet = group.filter((s) => s.retailerUnits > 0 && pending.has(s.variant.id) && supplierCounts.has(s.variant.id));
-      if (toNet.length === 0) continue;
-      const result = await applyStockChanges(
-        connectors.get(connectionId)!,
-        toNet.map((s) => ({ variant: supplierRef(s.variant), expected: supplierCounts.get(s.variant.id)!, verified: true, target: (shown: number) => (shown <= 0 ? shown : shown - s.retailerUnits) })),
-      );
-      const byRef = new Map(result.applied.map((a) => [a.variantId, a]));
-      const netted = toNet.filter((s) => byRef.has(s.variant.externalVariantId));
-      summary.supplierWrites += result.applied.filter((a) => a.from !== a.to).length;
-      for (const s of netted) supplierCounts.set(s.variant.id, byRef.get(s.variant.externalVariantId)!.to);
-      // Recorded at once: from here a re-run must never net these units again.
-      await ctx.db.$transaction([
-        ...netted.map((s) => ctx.db.reservation.update({ where: { orderKey_sourceVariantId: { orderKey, sourceVariantId: s.variant.id } }, data: { quantity: s.retailerUnits } })),
-        ...netted.map((s) => ctx.db.sourceVariant.update({ where: { id: s.variant.id }, data: { available: supplierCounts.get(s.variant.id)! } })),
-      ]);
-      if (result.unresolved.length > 0) {
-        throw Conflict(`Supplier stock kept moving while netting order ${orderKey}; retrying`, { details: { variants: result.unresolved.map((u) => u.change.variant.variantId) } });
-      }
+    // What each supplier variant shows once this order's retail units are out: the partners are
+    // written that figure while the supplier's own write is under way (two round trips after the
+    // read, not three). Should the supplier's compare-and-swap find its figure moved meanwhile (a
+    // sale there), the partners are written again below with the figure it ended at.
+    const planned = new Map(supplierCounts);
+    for (const s of sales.values()) {
+      const shown = supplierCounts.get(s.variant.id);
+      if (s.retailerUnits > 0 && pending.has(s.variant.id) && shown !== undefined) planned.set(s.variant.id, netOut(shown, s.retailerUnits));
     }
-    await ctx.db.$transaction(
-      [...supplierCounts].map(([id, available]) => ctx.db.sourceVariant.update({ where: { id }, data: { available } })),
-    );
-    await timed('net');
 
     // Every partner listing these variants, in parallel: one write call per partner store.
     const inPlay = current.filter((l) => supplierCounts.has(l.sourceVariantId));
@@ -154,43 +138,81 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
     const partnerships = new Map(inPlay.map((l) => [l.partnershipId, l.partnership]));
     const stores = new Map<string, Connection | null>(await Promise.all([...partnerships].map(async ([id, p]) => [id, await partnerConnection(ctx.db, p)] as const)));
     for (const [partnershipId, store] of stores) if (!store) summary.errors.push(`Partnership ${partnershipId}: the partner has no active store connection`);
-    const byPartner = groupBy(
-      inPlay.filter((l) => stores.get(l.partnershipId)),
-      (l) => stores.get(l.partnershipId)!.id,
-    );
+    const updatedPartners = new Set<string>();
     const now = ctx.now?.() ?? new Date();
-    await Promise.all(
-      [...byPartner.values()].map(async (group) => {
-        const connection = stores.get(group[0]!.partnershipId)!;
-        const connector = await stockConnector(ctx, connection);
-        const soldHere = (l: PartnerListing) => (connection.shopId === shopId ? (sales.get(l.sourceVariantId)?.retailerUnits ?? 0) : 0);
-        const result = await applyStockChanges(
-          connector,
-          group.map((l) => ({
-            variant: partnerRef(l),
-            // The shop where the order was placed already took the units off its own count.
-            expected: l.lastPushedQuantity === null ? null : l.lastPushedQuantity - soldHere(l),
-            target: () => Math.max(0, supplierCounts.get(l.sourceVariantId)!),
-          })),
-        );
-        const applied = new Set(result.applied.map((a) => a.variantId));
-        const done = group.filter((l) => applied.has(l.partnerVariantId!));
-        if (result.applied.length > 0) summary.partnersUpdated++;
-        await ctx.db.$transaction([
-          ...done.map((l) => {
-            const quantity = Math.max(0, supplierCounts.get(l.sourceVariantId)!);
-            return ctx.db.listing.update({ where: { id: l.id }, data: { lastPushedQuantity: quantity, observedQuantity: quantity, quantityDrift: false, lastSyncedAt: now, lastError: null } });
-          }),
-          ...result.unresolved.map((u) =>
-            ctx.db.listing.updateMany({
-              where: { partnershipId: { in: group.map((l) => l.partnershipId) }, partnerVariantId: u.change.variant.variantId },
-              data: u.reason === 'missing' ? { lastError: 'The partner store no longer has this variant' } : { quantityDrift: true },
+    /** Writes `counts` to the partners' listings; `sold` tells where this order already took its units. */
+    const pushToPartners = (listings: PartnerListing[], counts: Map<string, number>, sold: (l: PartnerListing, shopOfStore: string) => number) =>
+      Promise.all(
+        [...groupBy(listings.filter((l) => stores.get(l.partnershipId)), (l) => stores.get(l.partnershipId)!.id).values()].map(async (group) => {
+          const connection = stores.get(group[0]!.partnershipId)!;
+          const connector = await stockConnector(ctx, connection);
+          const result = await applyStockChanges(
+            connector,
+            group.map((l) => ({
+              variant: partnerRef(l),
+              expected: l.lastPushedQuantity === null ? null : l.lastPushedQuantity - sold(l, connection.shopId),
+              target: () => Math.max(0, counts.get(l.sourceVariantId)!),
+            })),
+          );
+          const applied = new Set(result.applied.map((a) => a.variantId));
+          const done = group.filter((l) => applied.has(l.partnerVariantId!));
+          if (result.applied.length > 0) updatedPartners.add(connection.id);
+          await ctx.db.$transaction([
+            ...done.map((l) => {
+              const quantity = Math.max(0, counts.get(l.sourceVariantId)!);
+              return ctx.db.listing.update({ where: { id: l.id }, data: { lastPushedQuantity: quantity, observedQuantity: quantity, quantityDrift: false, lastSyncedAt: now, lastError: null } });
             }),
-          ),
+            ...result.unresolved.map((u) =>
+              ctx.db.listing.updateMany({
+                where: { partnershipId: { in: group.map((l) => l.partnershipId) }, partnerVariantId: u.change.variant.variantId },
+                data: u.reason === 'missing' ? { lastError: 'The partner store no longer has this variant' } : { quantityDrift: true },
+              }),
+            ),
+          ]);
+          for (const u of result.unresolved) summary.errors.push(`Partner ${connection.externalAccount}: ${u.reason === 'missing' ? 'no such variant' : 'stock kept changing'} (${u.change.variant.sku ?? u.change.variant.variantId})`);
+        }),
+      );
+
+    // Retailer sales come out of the supplier's count once, with compare-and-swap.
+    const netRetailSales = async () => {
+      for (const [connectionId, group] of bySupplier) {
+        const toNet = group.filter((s) => s.retailerUnits > 0 && pending.has(s.variant.id) && supplierCounts.has(s.variant.id));
+        if (toNet.length === 0) continue;
+        const result = await applyStockChanges(
+          connectors.get(connectionId)!,
+          toNet.map((s) => ({ variant: supplierRef(s.variant), expected: supplierCounts.get(s.variant.id)!, verified: true, target: (shown: number) => (shown <= 0 ? shown : shown - s.retailerUnits) })),
+        );
+        const byRef = new Map(result.applied.map((a) => [a.variantId, a]));
+        const netted = toNet.filter((s) => byRef.has(s.variant.externalVariantId));
+        summary.supplierWrites += result.applied.filter((a) => a.from !== a.to).length;
+        for (const s of netted) supplierCounts.set(s.variant.id, byRef.get(s.variant.externalVariantId)!.to);
+        // Recorded at once: from here a re-run must never net these units again.
+        await ctx.db.$transaction([
+          ...netted.map((s) => ctx.db.reservation.update({ where: { orderKey_sourceVariantId: { orderKey, sourceVariantId: s.variant.id } }, data: { quantity: s.retailerUnits } })),
+          ...netted.map((s) => ctx.db.sourceVariant.update({ where: { id: s.variant.id }, data: { available: supplierCounts.get(s.variant.id)! } })),
         ]);
-        for (const u of result.unresolved) summary.errors.push(`Partner ${connection.externalAccount}: ${u.reason === 'missing' ? 'no such variant' : 'stock kept changing'} (${u.change.variant.sku ?? u.change.variant.variantId})`);
-      }),
-    );
+        if (result.unresolved.length > 0) {
+          throw Conflict(`Supplier stock kept moving while netting order ${orderKey}; retrying`, { details: { variants: result.unresolved.map((u) => u.change.variant.variantId) } });
+        }
+      }
+      await ctx.db.$transaction([...supplierCounts].map(([id, available]) => ctx.db.sourceVariant.update({ where: { id }, data: { available } })));
+    };
+
+    // The shop where the order was placed already took the units off its own count.
+    const soldByThisOrder = (l: PartnerListing, shopOfStore: string) => (shopOfStore === shopId ? (sales.get(l.sourceVariantId)?.retailerUnits ?? 0) : 0);
+    // Both settle before either failure is thrown, so no write is left running behind the lock.
+    const [netting, pushing] = await Promise.allSettled([netRetailSales(), pushToPartners(inPlay, planned, soldByThisOrder)]);
+    if (netting.status === 'rejected') throw netting.reason;
+    if (pushing.status === 'rejected') throw pushing.reason;
+    await timed('net');
+
+    const moved = new Set([...supplierCounts].filter(([id, count]) => planned.get(id) !== count).map(([id]) => id));
+    if (moved.size > 0) {
+      // The partners now show what was written above (the order's units included): read those rows again.
+      const again = await ctx.db.listing.findMany({ where: { id: { in: inPlay.filter((l) => moved.has(l.sourceVariantId)).map((l) => l.id) } }, include: { partnership: true } });
+      await pushToPartners(again, supplierCounts, () => 0);
+    }
+    summary.partnersUpdated = updatedPartners.size;
     // Supplier sales are complete once the partners follow: mark their holds.
     const supplierSold = [...sales.values()].filter((s) => s.supplierUnits > 0 && pending.has(s.variant.id));
     if (supplierSold.length > 0) {
@@ -202,6 +224,11 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
     await timed('push');
     return finish(claimed.length > 0 || pending.size > 0 ? 'protected' : 'duplicate');
   });
+}
+
+/** A supplier count after `units` sold at a retailer: never below zero, and one already at or below zero is left as it is. */
+function netOut(shown: number, units: number): number {
+  return shown <= 0 ? shown : Math.max(0, shown - units);
 }
 
 function isTandemOrder(order: OversellOrder): boolean {
