@@ -10,6 +10,7 @@ import type { Connection, Listing, Partnership, SourceVariant } from '../generat
 import { claimReservations, isPending, orderKeyOf, reservationsOf } from './reservations.server.ts';
 import { partnerConnection, partnerRef, phaseDone, processStockLock, stockConnector, supplierRef, type StockConnector, type StockContext } from './stock-context.server.ts';
 import { applyStockChanges } from './stock-writes.server.ts';
+import { savePushed } from './inventory-push.server.ts';
 
 /** Orders Tandem forwards carry a reference starting with this (`tandem:<retailer shop>:<order id>`). */
 export const TANDEM_ORDER_REFERENCE_PREFIX = 'tandem:';
@@ -155,20 +156,24 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
             })),
           );
           const applied = new Set(result.applied.map((a) => a.variantId));
-          const done = group.filter((l) => applied.has(l.partnerVariantId!));
           if (result.applied.length > 0) updatedPartners.add(connection.id);
-          await ctx.db.$transaction([
-            ...done.map((l) => {
-              const quantity = Math.max(0, counts.get(l.sourceVariantId)!);
-              return ctx.db.listing.update({ where: { id: l.id }, data: { lastPushedQuantity: quantity, observedQuantity: quantity, quantityDrift: false, lastSyncedAt: now, lastError: null } });
-            }),
-            ...result.unresolved.map((u) =>
-              ctx.db.listing.updateMany({
-                where: { partnershipId: { in: group.map((l) => l.partnershipId) }, partnerVariantId: u.change.variant.variantId },
-                data: u.reason === 'missing' ? { lastError: 'The partner store no longer has this variant' } : { quantityDrift: true },
-              }),
-            ),
-          ]);
+          // One statement per partner (a transaction of row updates was three round trips, and eleven
+          // of them at once queued on the connection pool).
+          await savePushed(
+            ctx.db,
+            group.filter((l) => applied.has(l.partnerVariantId!)).map((l) => ({ id: l.id, quantity: Math.max(0, counts.get(l.sourceVariantId)!) })),
+            now,
+          );
+          if (result.unresolved.length > 0) {
+            await ctx.db.$transaction(
+              result.unresolved.map((u) =>
+                ctx.db.listing.updateMany({
+                  where: { partnershipId: { in: group.map((l) => l.partnershipId) }, partnerVariantId: u.change.variant.variantId },
+                  data: u.reason === 'missing' ? { lastError: 'The partner store no longer has this variant' } : { quantityDrift: true },
+                }),
+              ),
+            );
+          }
           for (const u of result.unresolved) summary.errors.push(`Partner ${connection.externalAccount}: ${u.reason === 'missing' ? 'no such variant' : 'stock kept changing'} (${u.change.variant.sku ?? u.change.variant.variantId})`);
         }),
       );
