@@ -104,7 +104,7 @@ export async function pushInventory(ctx: StockContext, partnershipId: string, op
     const snapshot = options.mode === 'PARTIAL' && !options.sourceVariantIds ? await supplierSnapshot(ctx, partnership, suppliers, summary, options.snapshotFrom ?? SNAPSHOT_FROM_LISTINGS) : null;
     // With a snapshot only the listings it shows changed (or cannot vouch for) are read again and
     // written, gathered across pages into the platform's write batches.
-    let candidates: PushListing[] = [];
+    const candidates: PushListing[] = [];
     const pushCandidates = async (take: number) => {
       const batch = candidates.splice(0, take);
       // Read again under the lock in pushListings: an oversell job may have moved them since.
