@@ -213,3 +213,26 @@ describe('when the access token is wrong', () => {
     expect(JSON.parse(body).data).toEqual({ shop: { myshopifyDomain: SHOP } });
   });
 });
+
+describe('when a client looks variants up by SKU', () => {
+  let lookupShops = 0;
+  it.each([
+    ['sku:MUG-1 OR sku:cap-2', ['CAP-2', 'MUG-1']],
+    ["sku:'MUG-1' OR sku:NONE", ['MUG-1']],
+    ['sku:MUG', []],
+    ['sku:MUG* OR sku:CAP-2', ['CAP-2', 'MUG-1', 'MUG-10']],
+    ['sku:MUG-1 OR title:S2', ['MUG-1', 'MUG-10']],
+  ])('answers %s with exact, case-insensitive matches (or the general search for other terms)', async (query, skus) => {
+    const shop = `skus-${++lookupShops}.myshopify.com`;
+    sim.createShop({ domain: shop });
+    sim.seedProducts(shop, [
+      { title: 'Mug', variants: [{ sku: 'MUG-1', price: '5.00', title: 'S1' }, { sku: 'MUG-10', price: '5.00', title: 'S2' }] },
+      { title: 'Cap', variants: [{ sku: 'CAP-2', price: '5.00', title: 'S1' }, { sku: 'HAT', price: '5.00', title: 'S3' }] },
+    ]);
+    const lookup = adminClient(sim, shop, sim.issueToken(shop).access_token);
+
+    const res = await lookup<{ productVariants: { nodes: { sku: string }[] } }>('query($q: String!) { productVariants(first: 50, query: $q) { nodes { sku } } }', { q: query });
+
+    expect(res.body.data!.productVariants.nodes.map((v) => v.sku).sort()).toEqual(skus);
+  });
+});
