@@ -37,6 +37,11 @@ const Env = z
     SMTP_URL: z.string().optional(),
     ALERT_EMAIL_FROM: z.string().default('alerts@tandem.local'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * How long a worker's hold on a running job lasts without renewal (BullMQ lockDuration), and so
+     * how soon a job whose worker died is found stalled and run again. Renewed every half of it.
+     */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

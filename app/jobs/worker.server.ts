@@ -36,6 +36,11 @@ export interface WorkerOptions {
   perShopConcurrency?: number;
   /** Passed to run-job: delay before a job whose shop has no free slot tries again. */
   slotRetryMs?: number;
+  /**
+   * BullMQ's lockDuration, also used as the stalled-check interval: a job whose worker died is
+   * run again within about twice this (default BullMQ's 30 s).
+   */
+  lockMs?: number;
 }
 
 export interface RunningWorkers {
@@ -56,6 +61,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
       connection: redis.connection,
       prefix: redis.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
     // Safety net for failures the processor never saw (a job stalled too often, a lost lock):
     // only a job that will not be retried, i.e. one that is now in the failed set.

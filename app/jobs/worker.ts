@@ -2,6 +2,7 @@
 // partnerships (at start, then every minute), runs every queue, and on SIGTERM/SIGINT lets active
 // jobs finish before exiting.
 import { closeDatabase, database } from '../db.server.ts';
+import { env } from '../env.server.ts';
 import { Budgets } from './budget.server.ts';
 import { engineHandlers } from './handlers.server.ts';
 import { redisStockLock } from '../sync/stock-lock.server.ts';
@@ -19,7 +20,7 @@ async function main() {
   await syncAllSchedules(db, queues);
   const keeper = startScheduleKeeper(db, queues);
   const budgets = new Budgets(redis);
-  const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection) }) });
+  const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection) }), lockMs: env().WORKER_LOCK_MS });
   const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
   console.log(`Tandem worker running ${running.workers.length} queues under prefix "${redis.prefix}"`);
 

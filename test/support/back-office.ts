@@ -36,8 +36,10 @@ export interface BackOffice {
   seedCustomer(input: { email: string; company: string; phone?: string }): BookedCustomer;
   /** Creates and updates of customers the platform received (GETs are not counted). */
   customerWrites(): string[];
-  /** The next order create is done by the platform but its answer never arrives. */
-  loseNextOrderAnswer(): void;
+  /** The next order create is done by the platform but its answer never arrives (held `delayMs`, then the socket closes). */
+  loseNextOrderAnswer(delayMs?: number): void;
+  /** The store's stock of a SKU (WooCommerce only). */
+  stock?(sku: string): number | null;
   /** The merchant renames a product's SKU in the store (WooCommerce only). */
   renameSku?(from: string, to: string): void;
   close(): Promise<void>;
@@ -70,7 +72,8 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
       customers: () => site.customers.map(customer),
       seedCustomer: (input) => customer(sim.seedCustomer('books', { email: input.email, billing: { company: input.company, phone: input.phone ?? '' } })),
       customerWrites: () => site.requests.filter(isCustomerWrite).map((r) => `${r.method} ${r.path}`),
-      loseNextOrderAnswer: () => sim.lostResponses.add({ route: '^POST /sites/books/wp-json/wc/v3/orders$', times: 1 }),
+      loseNextOrderAnswer: (delayMs) => sim.lostResponses.add({ route: '^POST /sites/books/wp-json/wc/v3/orders$', times: 1, delayMs }),
+      stock: (sku) => site.products.find((p) => p.sku === sku)?.stock_quantity ?? null,
       renameSku: (from, to) => {
         for (const product of site.products) if (product.sku === from) product.sku = to;
       },
@@ -99,7 +102,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
         return customer(created);
       },
       customerWrites: () => store.requests.filter(isCustomerWrite).map((r) => `${r.method} ${r.path}`),
-      loseNextOrderAnswer: () => sim.lostResponses.add({ route: '^POST /stores/books/v2/orders$', times: 1 }),
+      loseNextOrderAnswer: (delayMs) => sim.lostResponses.add({ route: '^POST /stores/books/v2/orders$', times: 1, delayMs }),
       close: () => sim.close(),
     };
   },
@@ -128,7 +131,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
       customers: () => retailer.customers.map(customer),
       seedCustomer: (input) => customer(sim.seedCustomer('books', { email: input.email, company_name: input.company, phone: input.phone })),
       customerWrites: () => retailer.requests.filter(isCustomerWrite).map((r) => `${r.method} ${r.path}`),
-      loseNextOrderAnswer: () => sim.lostResponses.add({ route: '^POST .*/sales$', times: 1 }),
+      loseNextOrderAnswer: (delayMs) => sim.lostResponses.add({ route: '^POST .*/sales$', times: 1, delayMs }),
       close: () => sim.close(),
     };
   },
