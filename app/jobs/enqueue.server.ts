@@ -8,7 +8,7 @@ import type { Db } from '../db.server.ts';
 import type { RetryJob } from '../sync/activity-retry.server.ts';
 import { jobDefinitions, type JobInputs, type JobPayloads } from './definitions.server.ts';
 import type { JobDefinition } from './job-definition.server.ts';
-import type { QueueName, Queues } from './queues.server.ts';
+import { QueueUnavailable, type QueueName, type Queues } from './queues.server.ts';
 import { recordQueuedRun } from './sync-run.server.ts';
 
 /** Manual runs jump ahead of scheduled ones in the same queue (lower number = sooner). */
@@ -112,6 +112,13 @@ async function addJob<Q extends QueueName>(queues: Queues, queue: Q, input: JobI
   // Parse at the edge: a malformed payload fails here, at the caller, not later in a worker.
   const payload = definition.payload.parse(input) as JobPayloads[Q];
   const jobId = definition.jobId(payload);
-  const job = await queues.get(queue).add(queue, input, { ...definition.options, jobId, ...options });
+  await queues.connected();
+  const job = await queues
+    .get(queue)
+    .add(queue, input, { ...definition.options, jobId, ...options })
+    .catch((err: unknown) => {
+      // The web app's connection gives up at once while Redis is away: say so by one code.
+      throw queues.failsFast ? new QueueUnavailable(err) : err;
+    });
   return { jobId: job.id ?? jobId };
 }

@@ -5,6 +5,7 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { receiveWebhook } from '../shopify.server.ts';
 import { database } from '../db.server.ts';
 import { appQueues } from '../jobs/app-queues.server.ts';
+import { isQueueUnavailable } from '../jobs/queues.server.ts';
 import { enqueueForNewOrder } from '../jobs/shopify-order-webhook.server.ts';
 import { markWebhookProcessed } from '../sync/webhook-events.server.ts';
 
@@ -12,7 +13,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const webhook = await receiveWebhook(request);
   if (webhook.duplicate && webhook.event.processedAt) return new Response(null, { status: 200 });
   const db = await database();
-  await enqueueForNewOrder(db, appQueues(), { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload });
+  try {
+    await enqueueForNewOrder(db, appQueues(), { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload });
+  } catch (err) {
+    // 503 and the delivery left unprocessed: Shopify retries it, and the retry is not taken for a repeat.
+    if (isQueueUnavailable(err)) return new Response(`${(err as Error).message} Send this webhook again.`, { status: 503 });
+    throw err;
+  }
   await markWebhookProcessed(db, webhook.webhookId);
   return new Response(null, { status: 200 });
 };

@@ -5,6 +5,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { database } from '../db.server.ts';
 import { appQueues } from '../jobs/app-queues.server.ts';
+import { isQueueUnavailable } from '../jobs/queues.server.ts';
 import { enqueueForUpdatedOrder } from '../jobs/shopify-order-webhook.server.ts';
 import { receiveWebhook } from '../shopify.server.ts';
 import { markWebhookProcessed } from '../sync/webhook-events.server.ts';
@@ -13,7 +14,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const webhook = await receiveWebhook(request);
   if (webhook.duplicate && webhook.event.processedAt) return new Response(null, { status: 200 });
   const db = await database();
-  await enqueueForUpdatedOrder(db, appQueues(), { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload });
+  try {
+    await enqueueForUpdatedOrder(db, appQueues(), { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload });
+  } catch (err) {
+    // 503 and the delivery left unprocessed: Shopify retries it, and the retry is not taken for a repeat.
+    if (isQueueUnavailable(err)) return new Response(`${(err as Error).message} Send this webhook again.`, { status: 503 });
+    throw err;
+  }
   await markWebhookProcessed(db, webhook.webhookId);
   return new Response(null, { status: 200 });
 };
