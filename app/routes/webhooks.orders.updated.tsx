@@ -6,7 +6,7 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { database } from '../db.server.ts';
 import { appQueues } from '../jobs/app-queues.server.ts';
 import { isQueueUnavailable } from '../jobs/queues.server.ts';
-import { enqueueForUpdatedOrder } from '../jobs/shopify-order-webhook.server.ts';
+import { enqueueForUpdatedOrder, isMalformedWebhook } from '../jobs/shopify-order-webhook.server.ts';
 import { receiveWebhook } from '../shopify.server.ts';
 import { markWebhookProcessed } from '../sync/webhook-events.server.ts';
 
@@ -19,6 +19,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   } catch (err) {
     // 503 and the delivery left unprocessed: Shopify retries it, and the retry is not taken for a repeat.
     if (isQueueUnavailable(err)) return new Response(`${(err as Error).message} Send this webhook again.`, { status: 503 });
+    // Signed by Shopify but not an order: refused, naming the field; the hourly pull still reads the order.
+    if (isMalformedWebhook(err)) return Response.json({ error: err.message }, { status: 400 });
     throw err;
   }
   await markWebhookProcessed(db, webhook.webhookId);
