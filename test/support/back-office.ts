@@ -2,6 +2,7 @@
 // of record, and Xero as its accounting, each a simulator with a Connection row of the supplier
 // shop carrying the purpose. The store sells the SKUs of test/support/partners.ts's catalog.
 import type { Db } from '../../app/db.server.ts';
+import type { FaultBook } from '../../simulators/common/faults.ts';
 import { sealCredentials, type ConnectionPurpose } from '../../app/sync/connections.server.ts';
 import { startBigCommerceSimulator } from '../../simulators/bigcommerce/index.ts';
 import { startLightspeedSimulator } from '../../simulators/lightspeed/index.ts';
@@ -38,6 +39,8 @@ export interface BackOffice {
   customerWrites(): string[];
   /** The next order create is done by the platform but its answer never arrives (held `delayMs`, then the socket closes). */
   loseNextOrderAnswer(delayMs?: number): void;
+  /** The platform's fault injection (429s, 5xx, delays by route). */
+  faults: FaultBook;
   /** The store's stock of a SKU (WooCommerce only). */
   stock?(sku: string): number | null;
   /** The merchant renames a product's SKU in the store (WooCommerce only). */
@@ -62,6 +65,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
     return {
       platform: 'woocommerce',
       connectionId: connection.id,
+      faults: sim.faults,
       orders: () =>
         site.orders.map((o) => ({
           id: String(o.id),
@@ -93,6 +97,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
     return {
       platform: 'bigcommerce',
       connectionId: connection.id,
+      faults: sim.faults,
       orders: () => store.orders.map((o) => ({ id: String(o.id), reference: o.external_order_id, customerId: o.customer_id ? String(o.customer_id) : null, lines: o.lines.map((l) => line(l.sku, l.quantity, l.price)).sort() })),
       customers: () => store.customers.map(customer),
       seedCustomer: (input) => {
@@ -127,6 +132,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
     return {
       platform: 'lightspeed-x',
       connectionId: connection.id,
+      faults: sim.faults,
       orders: () => retailer.sales.map((s) => ({ id: s.id, reference: s.invoice_number, customerId: s.customer_id, lines: s.line_items.map((l) => line(skuOf(l.product_id), l.quantity, l.price)).sort() })),
       customers: () => retailer.customers.map(customer),
       seedCustomer: (input) => customer(sim.seedCustomer('books', { email: input.email, company_name: input.company, phone: input.phone })),
