@@ -33,6 +33,11 @@ const Env = z
      * instead of https://<shop>. Refused in production.
      */
     SHOPIFY_ADMIN_ORIGIN: z.string().url().optional(),
+    /**
+     * Demo and tests only: the worker sends Stripe calls to this origin (the Stripe simulator)
+     * instead of api.stripe.com. Refused in production.
+     */
+    STRIPE_API_ORIGIN: z.string().url().optional(),
     PORT: z.coerce.number().int().positive().default(3000),
     SMTP_URL: z.string().optional(),
     ALERT_EMAIL_FROM: z.string().default('alerts@tandem.local'),
@@ -50,6 +55,9 @@ const Env = z
       }
       if (env.SHOPIFY_ADMIN_ORIGIN) {
         ctx.addIssue({ code: 'custom', path: ['SHOPIFY_ADMIN_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
+      }
+      if (env.STRIPE_API_ORIGIN) {
+        ctx.addIssue({ code: 'custom', path: ['STRIPE_API_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
       }
     }
   });
