@@ -11,6 +11,7 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { ConnectorError, connectorErrorCode, type ConnectorErrorCode } from '../../connectors/sdk/errors.ts';
 import type { Db } from '../db.server.ts';
+import { DATABASE_LOST_MESSAGE, isDatabaseConnectionLost } from './database-errors.server.ts';
 import type { JobDefinition, JobHandler, JobResult } from './job-definition.server.ts';
 import { deadLetter, raiseAlert, resolveAlert } from './job-failures.server.ts';
 import type { RedisSemaphore } from './semaphore.server.ts';
@@ -67,6 +68,7 @@ export interface RunJobDeps {
 }
 
 function describe(err: unknown) {
+  if (isDatabaseConnectionLost(err)) return { code: 'unavailable', message: DATABASE_LOST_MESSAGE };
   const code = connectorErrorCode(err) ?? 'unknown';
   const e = err as { merchantMessage?: string; message?: string };
   return { code, message: e?.merchantMessage ?? e?.message ?? String(err) };
