@@ -153,7 +153,7 @@ async function attempt(file: string, a: Attempt, shop = ACME): Promise<Answer> {
   if (out instanceof Error) throw out;
   const init = (out as { init?: { status?: number } } | null)?.init;
   if (out && typeof out === 'object' && 'type' in out && (out as { type: unknown }).type === 'DataWithResponseInit') {
-    return { status: init?.status ?? 200, body: JSON.stringify((out as { data: unknown }).data) };
+    return { status: init?.status ?? 200, body: JSON.stringify((out as unknown as { data: unknown }).data) };
   }
   return { status: 200, body: JSON.stringify(out) };
 }
@@ -274,13 +274,13 @@ describe('when Bay and Cove use the same requests on their own data', () => {
   const read = (file: string, what: string) => attemptsOf(file).find((a) => a.try === what)!;
 
   it.each([
-    ['app.partners.$id.tsx', 'read Bay’s partnership settings', 'bay', () => victim.partnershipId],
-    ['app.sync.tsx', 'read the progress of Bay’s run', 'bay', () => victim.runId],
-    ['app.activity.tsx', 'read Activity, every kind', 'bay', () => victim.runId],
-    ['app.approvals.tsx', 'read approvals', 'cove', () => 'Bay Secret Lamp'],
-    ['api.orders.$id.routing.tsx', 'read where Cove’s order to Bay went', 'cove', () => '#BAY-1001'],
-    ['api.products.$id.sync.tsx', 'read where Bay’s product stands', 'bay', () => victim.partnershipId],
-    ['app.connectors.$id.tsx', 'open the Shopify connector page', 'bay', () => victim.connectionId],
+    ['app.partners.$id.tsx', 'read Bay’s partnership settings', 'bay', (): string => victim.partnershipId],
+    ['app.sync.tsx', 'read the progress of Bay’s run', 'bay', (): string => victim.runId],
+    ['app.activity.tsx', 'read Activity, every kind', 'bay', (): string => victim.runId],
+    ['app.approvals.tsx', 'read approvals', 'cove', (): string => 'Bay Secret Lamp'],
+    ['api.orders.$id.routing.tsx', 'read where Cove’s order to Bay went', 'cove', (): string => '#BAY-1001'],
+    ['api.products.$id.sync.tsx', 'read where Bay’s product stands', 'bay', (): string => victim.partnershipId],
+    ['app.connectors.$id.tsx', 'open the Shopify connector page', 'bay', (): string => victim.connectionId],
   ] as const)('%s: %s shows the owner its data', async (file, what, owner, expected) => {
     const answer = await attempt(file, read(file, what), owner === 'bay' ? bay.supplierDomain : bay.retailerDomain);
 
