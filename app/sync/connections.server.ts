@@ -1,6 +1,7 @@
 // From a Connection row to a live connector: decrypt the credentials, give the connector a store
 // that re-encrypts rotated tokens under a row lock, and a rate-limit budget. The engine asks the
 // registry for the platform's module by id; it never imports a concrete connector.
+import type { StockLock } from './stock-context.server.ts';
 import { z } from 'zod';
 import { getConnector } from '../../connectors/index.ts';
 import { unlimitedBudget, type Budget } from '../../connectors/sdk/budget.ts';
@@ -38,6 +39,11 @@ export interface SyncContext {
   usage?: ApiUsage;
   /** Emails new WARNING and CRITICAL alerts when SMTP is configured; none: the admin only. */
   mailer?: AlertMailer;
+  /**
+   * Serialises work on the same supplier variants across workers (the oversell guard, order
+   * forwarding); none: the process's own lock (stock-context.server.ts).
+   */
+  lock?: StockLock;
 }
 
 export interface ApiUsage {

@@ -21,6 +21,7 @@ import { sourceConnectionOf, targetConnectionOf } from './listings.server.ts';
 import { diagnoseOrder, loadSupplierVariants, OrderContent, type OrderProblem, type ReadyLine } from './order-diagnosis.server.ts';
 import { TANDEM_ORDER_REFERENCE_PREFIX } from './oversell.server.ts';
 import { consumeReservation, orderKeyOf } from './reservations.server.ts';
+import { processStockLock } from './stock-context.server.ts';
 import { POSTABLE, postToSystemOfRecord, systemOfRecordOf } from './system-of-record.server.ts';
 
 /** Re-read orders stamped shortly before the last watermark: platforms stamp updates out of order. */
@@ -315,7 +316,12 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
   const preview = await diagnosisOf(ctx.db, OrderContent.parse(link.content));
   const customer = preview.ok && connector.capabilities.has('orders.write') ? await customerForSale(ctx, supplierConnection, connector, buyer, 'orders.write') : null;
 
-  const result = await ctx.db.$transaction(
+  // Under the stock lock of the supplier variants it sells, as the oversell guard nets a sale
+  // under it: a guard running meanwhile either netted the units first (its hold is consumed below,
+  // so the supplier order does not take them again) or finds the order forwarded once it gets the
+  // lock and nets nothing. Without it both took the units (chaos suite: webhook-abuse).
+  const lockKeys = preview.ok ? preview.lines.map((l) => l.variant.id) : [];
+  const result = await (ctx.lock ?? processStockLock)(lockKeys, () => ctx.db.$transaction(
     async (tx) => {
       const [locked] = await tx.$queryRaw<Pick<OrderLink, 'state' | 'failureReason' | 'supplierOrderId'>[]>`
         SELECT state, "failureReason", "supplierOrderId" FROM "OrderLink" WHERE id = ${orderLinkId} FOR UPDATE`;
@@ -362,7 +368,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
     },
     // The supplier's create is one HTTP call (plus a lookup): give it time, not forever.
     { timeout: 60_000, maxWait: 30_000 },
-  );
+  ));
 
   if (result.outcome === 'failed') {
     for (const shopId of [partnership.retailerShopId, partnership.supplierShopId]) {

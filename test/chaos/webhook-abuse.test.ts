@@ -130,8 +130,8 @@ describe('when orders/create arrives after the hourly pull already forwarded the
   });
 });
 
-describe('when orders/updated arrives before orders/create', () => {
-  it('forwards the order once and takes its units once', async () => {
+describe('when orders/updated arrives before orders/create, while the supplier is slow', () => {
+  it('forwards the order once and takes its units once, though the oversell job runs during the forward', async () => {
     const before = supplierStock();
     receiver.hold(['orders/create', 'orders/updated']);
     const placed = sim.placeOrder(partners.retailerDomain, { lineItems: [{ sku: 'MUG', quantity: 2 }], shippingAddress: SHIPPING });
@@ -142,9 +142,12 @@ describe('when orders/updated arrives before orders/create', () => {
     const reordered = [...held.filter((d) => d.topic === 'orders/updated'), ...held.filter((d) => d.topic === 'orders/create')];
     expect(reordered.map((d) => d.topic)).toContain('orders/create');
 
+    // A slow supplier: the oversell job of orders/create runs while the pull is still forwarding.
+    sim.faults.add({ route: `^POST /store/${partners.supplierDomain}/`, delayMs: 250 });
     for (const delivery of reordered) expect((await receiver.deliver(delivery)).status).toBe(200);
     await forwarded(placed.id);
     await settled();
+    sim.faults.clear();
 
     expect(supplierStock()).toBe(before - 2);
     expect(supplierOrdersOf(placed.name)).toHaveLength(1);
