@@ -59,8 +59,9 @@ describe('when the supplier’s Shopify token is revoked', () => {
 
     expect(run.status).toBe('FAILED');
     expect(await t.db.deadLetter.findFirst({ where: { queue: 'catalog.sync', jobId } })).not.toBeNull();
-    const alerts = await t.db.alert.findMany({ where: { shopId: partners.supplierShopId, resolvedAt: null } });
-    expect(alerts.map((a) => [a.severity, a.title])).toContainEqual(['CRITICAL', 'Catalog sync stopped']);
+    // The alert is written just after the run is marked: wait for it rather than race it.
+    const alert = await until('the alert', () => t.db.alert.findFirst({ where: { shopId: partners.supplierShopId, resolvedAt: null } }));
+    expect([alert.severity, alert.title]).toEqual(['CRITICAL', 'Catalog sync stopped']);
   });
 });
 
@@ -81,7 +82,7 @@ describe('when the worker dies under the same catalog sync twice', () => {
     expect(dead.error).toContain('stalled');
     const run = await until('the run marked failed', () => t.db.syncRun.findFirst({ where: { id: syncRunId, finishedAt: { not: null } } }), 15_000);
     expect(run.status).toBe('FAILED');
-    const alert = await t.db.alert.findFirstOrThrow({ where: { shopId: partners.supplierShopId, resolvedAt: null } });
+    const alert = await until('the alert', () => t.db.alert.findFirst({ where: { shopId: partners.supplierShopId, resolvedAt: null } }));
     expect(alert).toMatchObject({
       title: 'Catalog sync stopped',
       message: 'The worker running it stopped before it finished (a crash or a restart), more than once.',
