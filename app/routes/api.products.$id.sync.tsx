@@ -7,7 +7,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { z } from 'zod';
 import { database } from '../db.server.ts';
 import { appQueues } from '../jobs/app-queues.server.ts';
-import { isQueueUnavailable } from '../jobs/queues.server.ts';
 import { requestManualRun } from '../jobs/enqueue.server.ts';
 import { authenticate } from '../shopify.server.ts';
 import { ProductRef, productGid, productSyncStatus, requestProductSync } from '../sync/product-sync-request.server.ts';
@@ -25,11 +24,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const ref = ProductRef.safeParse(params);
   if (!ref.success) return cors(Response.json({ errors: z.flattenError(ref.error).fieldErrors }, { status: 400 }));
   const db = await database();
-  try {
-    const result = await requestProductSync(db, session.shop, productGid(ref.data.id), (run) => requestManualRun(db, appQueues(), run));
-    return cors(Response.json(result));
-  } catch (err) {
-    if (!isQueueUnavailable(err)) throw err;
-    return cors(Response.json({ errors: { queue: [`Could not sync the product: ${(err as Error).message} Try again in a minute.`] } }, { status: 503 }));
-  }
+  const result = await requestProductSync(db, session.shop, productGid(ref.data.id), (run) => requestManualRun(db, appQueues(), run));
+  return cors(Response.json(result));
 };

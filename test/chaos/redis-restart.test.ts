@@ -30,6 +30,8 @@ let worker: WorkerProcess;
 // Imported once the environment points at the simulator and this file's Redis (shopify.server.ts reads it on load).
 let runSync: (typeof import('../../app/routes/app.sync.tsx'))['action'];
 let ordersCreate: (typeof import('../../app/routes/webhooks.orders.create.tsx'))['action'];
+let retry: (typeof import('../../app/routes/app.activity.tsx'))['action'];
+let syncProduct: (typeof import('../../app/routes/api.products.$id.sync.tsx'))['action'];
 
 beforeAll(async () => {
   own = await startOwnRedis();
@@ -38,6 +40,8 @@ beforeAll(async () => {
   resetEnvCache();
   ({ action: runSync } = await import('../../app/routes/app.sync.tsx'));
   ({ action: ordersCreate } = await import('../../app/routes/webhooks.orders.create.tsx'));
+  ({ action: retry } = await import('../../app/routes/app.activity.tsx'));
+  ({ action: syncProduct } = await import('../../app/routes/api.products.$id.sync.tsx'));
   t = await createTestDatabase('chaos_redis');
   useDatabase(t.db);
   partners = await createPartners(t.db, sim);
@@ -75,9 +79,11 @@ function orderWebhook(webhookId: string) {
   });
 }
 
+const supplierSession = () => ({ Authorization: `Bearer ${mintSessionToken(sim.sim, partners.supplierDomain)}` });
+
 function runSyncRequest() {
   const body = new URLSearchParams({ kind: 'catalog.sync', partnershipId: partners.partnershipId, mode: 'PARTIAL' });
-  return new Request('http://localhost:3000/app/sync', { method: 'POST', headers: { Authorization: `Bearer ${mintSessionToken(sim.sim, partners.supplierDomain)}` }, body });
+  return new Request('http://localhost:3000/app/sync', { method: 'POST', headers: supplierSession(), body });
 }
 
 async function schedulerIds() {
@@ -102,6 +108,17 @@ describe('when Redis is down', () => {
     expect(manual.data).toEqual({ ok: false, errors: {}, message: 'Could not start the run: The job queue (Redis) is not reachable, so nothing was queued. Try again in a minute.' });
     // The refused press leaves no run waiting in Activity (only the first press's run is there).
     expect(await t.db.syncRun.count({ where: { kind: 'catalog.sync', trigger: 'manual' } })).toBe(1);
+  });
+
+  it('says so on Retry in Activity and on the product page’s Sync to partners now', async () => {
+    const failed = await t.db.syncRun.create({ data: { shopId: partners.supplierShopId, partnershipId: partners.partnershipId, kind: 'inventory.push', trigger: 'schedule', status: 'FAILED', finishedAt: new Date() } });
+    const body = new URLSearchParams({ target: 'run', id: failed.id });
+    const retried = await retry({ request: new Request('http://localhost:3000/app/activity', { method: 'POST', headers: supplierSession(), body }), params: {}, context: {} });
+    expect(retried.init?.status).toBe(503);
+    expect(retried.data).toEqual({ ok: false, errors: {}, message: 'Could not retry: The job queue (Redis) is not reachable, so nothing was queued. Try again in a minute.' });
+
+    const product = await syncProduct({ request: new Request('http://localhost:3000/api/products/42/sync', { method: 'POST', headers: supplierSession() }), params: { id: '42' }, context: {} });
+    expect(await product.json()).toMatchObject({ results: [{ partnershipId: partners.partnershipId, outcome: 'failed', reason: 'Tandem could not queue the sync for this partner. Try again in a minute.' }] });
   });
 });
 
