@@ -12,7 +12,7 @@ export interface WorkerProcessOptions {
   schema: string;
   redisUrl: string;
   redisPrefix: string;
-  /** WORKER_LOCK_MS: how soon a killed worker's job is found stalled (default 2 s here). */
+  /** WORKER_LOCK_MS: how soon a killed worker's job is found stalled (default 3 s here, 30 s in production). */
   lockMs?: number;
   /** More environment (TANDEM_ENCRYPTION_KEY, LOG_LEVEL...). */
   env?: Record<string, string>;
@@ -49,7 +49,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       DATABASE_URL: url.toString(),
       REDIS_URL: options.redisUrl,
       REDIS_PREFIX: options.redisPrefix,
-      WORKER_LOCK_MS: String(options.lockMs ?? 2_000),
+      WORKER_LOCK_MS: String(options.lockMs ?? 3_000),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
