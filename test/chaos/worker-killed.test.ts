@@ -40,6 +40,13 @@ async function killWorker() {
   worker = undefined;
 }
 
+/** Runs delayed jobs now instead of after their backoff (the jobs' clock moves, not their logic). */
+async function skipBackoffs() {
+  for (const job of await queues.get('orders.pull').getJobs(['delayed'])) {
+    if (job && !job.id?.startsWith('repeat:')) await job.promote().catch(() => {});
+  }
+}
+
 const skusAt = (domain: string) => [...sim.sim.state.shops.get(domain)!.variants.values()].map((v) => v.sku).filter(Boolean) as string[];
 
 beforeAll(async () => {
@@ -118,5 +125,39 @@ describe('when the worker is killed after the system of record booked the order 
     expect(sim.inventoryBySku(partners.supplierDomain, 'TOTE')[0]!.available).toBe(supplierStock - 2);
     expect(books.stock!('TOTE')).toBe(bookedStock! - 2);
     expect(await t.db.orderLink.count()).toBe(1);
+  });
+});
+
+describe('when the worker is killed after the supplier’s Shopify created the order but before Tandem recorded it', () => {
+  it('finds the order by its reference after the restart and creates no second one', async () => {
+    const supplierStock = sim.inventoryBySku(partners.supplierDomain, 'TOTE')[0]!.available;
+    const supplierOrders = sim.orders(partners.supplierDomain).length;
+    const supplierRoute = `^POST /store/${partners.supplierDomain}/`;
+    // Slow supplier calls leave room to act between the reference look-up and the orderCreate.
+    sim.faults.add({ route: supplierRoute, delayMs: 300 });
+    const seen = sim.calls(partners.supplierDomain).log.length;
+    const placed = sim.placeOrder(partners.retailerDomain, { lineItems: [{ sku: 'TOTE', quantity: 1 }], shippingAddress: { address1: '2 Dock Rd', city: 'Portland', countryCode: 'US', zip: '97209' } });
+    worker ??= await startWorker();
+    await enqueue(queues, 'orders.pull', { shopId: partners.retailerShopId, partnershipId: partners.partnershipId, trigger: 'webhook', orderId: placed.id });
+
+    // The look-up by reference found nothing: the next supplier call is the create, whose answer is held.
+    await until('the reference look-up at the supplier', () => sim.calls(partners.supplierDomain).log.slice(seen).some((c) => c.rootFields.includes('orders')));
+    sim.lostResponses.add({ route: supplierRoute, times: 1, delayMs: 30_000 });
+    await until('the order created at the supplier', () => sim.orders(partners.supplierDomain).length === supplierOrders + 1);
+    await killWorker();
+    sim.faults.clear();
+    const unrecorded = await t.db.orderLink.findFirstOrThrow({ where: { retailerOrderId: placed.id } });
+    expect(unrecorded.supplierOrderId).toBeNull();
+
+    await startWorker();
+    // The dead worker's stock lock lasts its lease (30 s): the retry waits it out.
+    const link = await until('the order recorded', async () => {
+      await skipBackoffs();
+      return t.db.orderLink.findFirst({ where: { retailerOrderId: placed.id, supplierOrderId: { not: null } } });
+    }, 100_000);
+
+    expect(sim.orders(partners.supplierDomain)).toHaveLength(supplierOrders + 1);
+    expect(link.supplierOrderId).toBe(sim.orders(partners.supplierDomain).at(-1)!.id);
+    expect(sim.inventoryBySku(partners.supplierDomain, 'TOTE')[0]!.available).toBe(supplierStock - 1);
   });
 });
