@@ -31,6 +31,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   let child: ChildProcess | undefined;
 
   const start = async () => {
+    // Already running: a second server could not bind the port, and the first would be lost track of.
+    if (child && child.exitCode === null && child.signalCode === null) return;
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const end = Date.now() + 10_000;
     for (;;) {
