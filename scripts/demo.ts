@@ -127,6 +127,7 @@ const [
   { engineHandlers },
   { Budgets },
   { redisStockLock },
+  { redisCatalogPullLease },
   { requestManualRun, enqueue },
   { oversell, OversellPayload },
   { billingDaily },
@@ -144,6 +145,7 @@ const [
   import('../app/jobs/handlers.server.ts'),
   import('../app/jobs/budget.server.ts'),
   import('../app/sync/stock-lock.server.ts'),
+  import('../app/sync/catalog-pull-lease.server.ts'),
   import('../app/jobs/enqueue.server.ts'),
   import('../app/jobs/oversell.server.ts'),
   import('../app/jobs/billing-daily.server.ts'),
@@ -168,7 +170,7 @@ const stockLockPrefix = `{${prefix}-stock}:`;
 const workers = startWorkers({
   db,
   redis,
-  handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection, { prefix: stockLockPrefix }), stripeFor: world.stripeFor, context: { baseUrlOverrides } }),
+  handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection, { prefix: stockLockPrefix }), catalogPullLease: redisCatalogPullLease(redis.connection, { prefix }), stripeFor: world.stripeFor, context: { baseUrlOverrides } }),
 });
 say(`App ${appUrl}, worker on ${workers.workers.length} queues`);
 
