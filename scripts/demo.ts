@@ -91,6 +91,8 @@ say(`Shopify      ${shopify.url}   ${SHOPS.map((s) => s.name).join(', ')}`);
 say(`WooCommerce  ${world.wooSite.url}   Loom & Thread's shop`);
 say(`Xero         ${xero.url}   Acme's books`);
 say(`Stripe       ${stripe.url}   Acme's payments`);
+// The demo app's OAuth2 redirect URI, registered with the Xero simulator as Xero's developer portal requires.
+xero.state.apps.get(xero.clientId)?.redirectUris.push(`${appUrl}/connectors/xero/callback`);
 say(`Acme's Shopify catalog: Canvas Tote (TOTE-NAT 40, TOTE-BLK 25), Enamel Mug (MUG-WHT 120), Linen Apron (APRON-OAT 18)`);
 say(`Loom & Thread's WooCommerce catalog: Wool Throw (THROW-GRY 12), Linen Shirt (SHIRT-S 5, SHIRT-M 7)`);
 
@@ -98,6 +100,8 @@ say(`Loom & Thread's WooCommerce catalog: Wool Throw (THROW-GRY 12), Linen Shirt
 Object.assign(process.env, {
   SHOPIFY_APP_URL: appUrl,
   SHOPIFY_ADMIN_ORIGIN: shopify.url,
+  // "Sign in with Xero" on the Connectors page goes to the Xero simulator and back.
+  CONNECTOR_ORIGINS: `xero=${xero.url}`,
   PORT: args.port,
   REDIS_PREFIX: prefix,
   PGLITE_DIR: process.env.PGLITE_DIR ?? DEFAULT_DEMO_DIR,
