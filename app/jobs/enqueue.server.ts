@@ -93,7 +93,7 @@ async function withdrawWaitingRun(db: Db, queues: Queues, queue: QueueName, dedu
     // A worker took it between the look and the removal: it runs, and the Full runs after it.
     return;
   }
-  await queues.get(queue).removeDeduplicationKey(dedupKey);
+  // BullMQ's removal also frees the deduplication key, if it still names this job.
   await db.syncRun.deleteMany({ where: { jobId: job.id, kind: queue, status: 'QUEUED' } });
 }
 

@@ -23,7 +23,8 @@ import {
   type PurposeChoice,
 } from '../sync/connections-admin.server.ts';
 import type { ConfigFormField } from '../../connectors/sdk/manifest.ts';
-import { oauthFormFields } from '../sync/connector-oauth.server.ts';
+import { oauthFormFields, type SignInForm } from '../sync/connector-oauth.server.ts';
+import { env } from '../env.server.ts';
 import type { AuthorizeAnswer } from './app.connectors.$id.authorize.tsx';
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -31,7 +32,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   try {
     const page = await connectorPage(await database(), session.shop, params.id ?? '');
     // OAuth2 platforms: "Sign in with …" (app.connectors.$id.authorize.tsx) besides the token form.
-    return { ...page, signIn: oauthFormFields(params.id ?? '') };
+    return { ...page, signIn: oauthFormFields(params.id ?? '', env().SHOPIFY_APP_URL) };
   } catch (err) {
     if (err instanceof ConnectorError && err.code === 'not_found') throw new Response(err.merchantMessage ?? err.message, { status: 404 });
     throw err;
@@ -133,7 +134,7 @@ export default function ConnectorPage() {
  * the platform's consent page then opens in the top window (platforms refuse to be framed) and
  * sends the merchant back to Tandem's callback, which stores the connection.
  */
-function SignInCard({ form, fields }: { form: { id: string; name: string; purposes: PurposeChoice[] }; fields: { configFields: ConfigFormField[]; credentialFields: ConfigFormField[] } }) {
+function SignInCard({ form, fields }: { form: { id: string; name: string; purposes: PurposeChoice[] }; fields: SignInForm }) {
   const start = useFetcher<AuthorizeAnswer>();
   const all = [...fields.configFields, ...fields.credentialFields];
   const [values, setValues] = useState<Record<string, string>>(() =>
@@ -166,6 +167,9 @@ function SignInCard({ form, fields }: { form: { id: string; name: string; purpos
         </Button>
         <Text as="p" tone="subdued">
           {form.name} asks you to approve Tandem, then sends you back here. Tokens and secrets are stored encrypted and never shown again.
+        </Text>
+        <Text as="p" tone="subdued">
+          Register this redirect URI in your {form.name} app first: {fields.redirectUri}
         </Text>
       </FormLayout>
     </Card>

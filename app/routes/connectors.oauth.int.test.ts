@@ -10,7 +10,7 @@ import { startXeroSimulator, type XeroSimulator } from '../../simulators/xero/in
 import { startAppServer, type AppServer } from '../../test/support/app-server.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
-import { env } from '../env.server.ts';
+import { env, resetEnvCache } from '../env.server.ts';
 import { testConnection } from '../sync/connections-admin.server.ts';
 import { secrets } from '../sync/crypto.server.ts';
 
@@ -37,6 +37,8 @@ beforeAll(async () => {
   await t.db.shop.create({ data: { domain: SUPPLIER.domain, name: SUPPLIER.name } });
   process.env.CONNECTOR_ORIGINS = `xero=${xero.url},lightspeed-x=${lightspeed.url}`;
   app = await startAppServer({ db: t.db, redisPrefix: prefix, shopify });
+  // This file's own copy of the settings reads what the app server set (SHOPIFY_ADMIN_ORIGIN, SHOPIFY_APP_URL).
+  resetEnvCache();
   // The app's redirect URI, registered with Xero as its developer portal requires.
   xero.state.apps.get(xero.clientId)!.redirectUris.push(`${app.url}/connectors/xero/callback`);
 }, 180_000);
@@ -129,6 +131,24 @@ describe('when a supplier signs in with Xero from the marketplace', () => {
     expect(started.status).toBe(400);
     expect(Object.keys(started.body.errors ?? {}).sort()).toEqual(['clientId', 'clientSecret']);
     expect(await t.db.oAuthAuthorization.count()).toBe(before);
+  });
+});
+
+describe('when a supplier opens a connector’s page', () => {
+  it('offers Xero’s sign-in without the organisation field, naming the redirect URI to register; WooCommerce keeps its key form only', async () => {
+    const route = await import('./app.connectors.$id.tsx');
+    const page = (id: string) =>
+      route.loader({ request: new Request(`${app.url}/app/connectors/${id}`, { headers: { Authorization: `Bearer ${mintSessionToken(shopify.sim, SUPPLIER.domain)}` } }), params: { id }, context: {} });
+
+    const [xeroPage, wooPage] = await Promise.all([page('xero'), page('woocommerce')]);
+
+    expect(xeroPage.signIn?.redirectUri).toBe(`${app.url}/connectors/xero/callback`);
+    expect(xeroPage.signIn?.configFields.map((f) => f.name)).toEqual(['clientId', 'salesAccountCode', 'invoiceStatus']);
+    expect(xeroPage.signIn?.credentialFields.map((f) => [f.name, f.required])).toEqual([
+      ['clientSecret', true],
+      ['webhookSecret', false],
+    ]);
+    expect(wooPage.signIn).toBeNull();
   });
 });
 

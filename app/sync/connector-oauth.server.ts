@@ -47,13 +47,21 @@ export function oauthFlowOf(connectorId: string): OAuthFlow | null {
   return module?.manifest.authKind === 'oauth2' && module.oauth ? module.oauth : null;
 }
 
-/** The form an OAuth2 connector's connect card shows: its settings but the account, and the app's secrets. */
-export function oauthFormFields(connectorId: string): { configFields: ConfigFormField[]; credentialFields: ConfigFormField[] } | null {
+export interface SignInForm {
+  configFields: ConfigFormField[];
+  credentialFields: ConfigFormField[];
+  /** Where the platform sends the merchant back: registered as a redirect URI of the merchant's app there. */
+  redirectUri: string;
+}
+
+/** The form an OAuth2 connector's sign-in card shows: its settings but the account, and the app's secrets. */
+export function oauthFormFields(connectorId: string, appUrl: string): SignInForm | null {
   const flow = oauthFlowOf(connectorId);
   if (!flow) return null;
   return {
     configFields: configFormFields(getConnector(connectorId).manifest).filter((f) => f.name !== flow.accountField),
     credentialFields: [CLIENT_SECRET_FIELD, WEBHOOK_SECRET_FIELD],
+    redirectUri: callbackUrl(appUrl, connectorId),
   };
 }
 
@@ -89,7 +97,7 @@ export async function startAuthorization(db: Db, shopDomain: string, connectorId
   const flow = oauthFlowOf(connectorId);
   const { manifest } = getConnector(connectorId);
   if (!flow) throw new ConnectRefused({ intent: [`${manifest.name} connects with its credentials, not by signing in`] });
-  const fields = oauthFormFields(connectorId)!;
+  const fields = oauthFormFields(connectorId, options.appUrl)!;
   const errors: Record<string, string[]> = {};
 
   const rawConfig = Object.fromEntries(fields.configFields.map((f) => [f.name, formValue(f, form[f.name])]).filter(([, v]) => v !== undefined));
@@ -105,6 +113,8 @@ export async function startAuthorization(db: Db, shopDomain: string, connectorId
 
   const state = randomBytes(32).toString('base64url');
   const now = options.now ?? new Date();
+  // Sign-ins never finished (the merchant closed the tab) are of no use once expired.
+  await db.oAuthAuthorization.deleteMany({ where: { expiresAt: { lt: now } } });
   const redirectUri = callbackUrl(options.appUrl, connectorId);
   const displayName = typeof form.displayName === 'string' && form.displayName.trim() ? form.displayName.trim() : null;
   await db.oAuthAuthorization.create({
