@@ -23,6 +23,7 @@ import { createSyncContext, type SyncContext } from '../sync/connections.server.
 import { syncCatalogToPartner } from '../sync/listings.server.ts';
 import { pullRetailerOrders } from '../sync/orders.server.ts';
 import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
+import { until } from '../../test/support/until.ts';
 
 const SUPPLIER = 'oak-supply.myshopify.com';
 const RETAILER = 'fern-store.myshopify.com';
@@ -101,16 +102,6 @@ async function activity(shop: string): Promise<ActivityEntry[]> {
 /** Jobs a press left waiting on a paused queue. */
 async function waiting(queue: QueueName) {
   return (await queues.get(queue).getJobs(['waiting', 'prioritized', 'delayed'])).map((j) => ({ id: j.id, data: j.data }));
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for the retry to go through');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function setSupplierStock(sku: string, quantity: number) {
