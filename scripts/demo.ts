@@ -125,8 +125,7 @@ const [
   { useQueues },
   { startWorkers },
   { engineHandlers },
-  { Budgets },
-  { redisStockLock },
+  { engineRedisDeps },
   { requestManualRun, enqueue },
   { oversell, OversellPayload },
   { billingDaily },
@@ -142,8 +141,7 @@ const [
   import('../app/jobs/app-queues.server.ts'),
   import('../app/jobs/worker.server.ts'),
   import('../app/jobs/handlers.server.ts'),
-  import('../app/jobs/budget.server.ts'),
-  import('../app/sync/stock-lock.server.ts'),
+  import('../app/jobs/engine-redis.server.ts'),
   import('../app/jobs/enqueue.server.ts'),
   import('../app/jobs/oversell.server.ts'),
   import('../app/jobs/billing-daily.server.ts'),
@@ -163,12 +161,10 @@ const queues = openQueues(redis);
 useQueues(queues);
 // The platforms' simulators stand in for their real hosts; connections keep their production settings.
 const baseUrlOverrides = { shopify: shopify.url, xero: xero.url };
-const budgets = new Budgets(redis);
-const stockLockPrefix = `{${prefix}-stock}:`;
 const workers = startWorkers({
   db,
   redis,
-  handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection, { prefix: stockLockPrefix }), stripeFor: world.stripeFor, context: { baseUrlOverrides } }),
+  handlers: engineHandlers({ ...engineRedisDeps(redis), stripeFor: world.stripeFor, context: { baseUrlOverrides } }),
 });
 say(`App ${appUrl}, worker on ${workers.workers.length} queues`);
 
@@ -178,14 +174,13 @@ async function shutdown(code: number) {
   exiting = true;
   await workers.close().catch(() => {});
   await queues.close().catch(() => {});
-  for (const match of [`${prefix}*`, `${stockLockPrefix}*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.connection.scan(cursor, 'MATCH', match, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.connection.del(...keys);
-    } while (cursor !== '0');
-  }
+  // Every key the demo's app and worker wrote is under its prefix (test/redis-prefix.int.test.ts).
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.connection.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.connection.del(...keys);
+  } while (cursor !== '0');
   redis.connection.disconnect();
   await world.close().catch(() => {});
   await database.close().catch(() => {});

@@ -48,7 +48,7 @@ beforeAll(async () => {
   const listings = await t.db.listing.findMany({ where: { partnershipId: partners.partnershipId } });
   await approveListings(ctx, partners.retailerShopId, listings.map((l) => l.id));
   await pushInventory(ctx, partners.partnershipId, { mode: 'FULL', trigger: 'manual' });
-  workers = startWorkers({ db: t.db, redis: { connection: redis, prefix }, handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }), stockLock: redisStockLock(redis, { prefix: `{${prefix}-stock}:` }) }), queues: ['oversell'] });
+  workers = startWorkers({ db: t.db, redis: { connection: redis, prefix }, handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }), stockLock: redisStockLock(redis, { prefix }) }), queues: ['oversell'] });
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { silentLogger, type Connector, type CredentialStore, type Credentials, t
 import type { Db } from '../db.server.ts';
 import type { Connection } from '../generated/prisma/client.ts';
 import type { AlertMailer } from './alert-email.server.ts';
+import type { CatalogPullLease } from './catalog-pull-lease.server.ts';
 import { env } from '../env.server.ts';
 import { secrets } from './crypto.server.ts';
 
@@ -38,6 +39,8 @@ export interface SyncContext {
   usage?: ApiUsage;
   /** Emails new WARNING and CRITICAL alerts when SMTP is configured; none: the admin only. */
   mailer?: AlertMailer;
+  /** One pull per catalog source at a time across workers (jobs layer); none: every sync pulls. */
+  catalogPullLease?: CatalogPullLease;
 }
 
 export interface ApiUsage {
