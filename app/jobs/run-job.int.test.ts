@@ -7,6 +7,7 @@ import type { JobHandlers } from './definitions.server.ts';
 import { enqueue, requestManualRun } from './enqueue.server.ts';
 import { openQueues, type QueueName, type Queues } from './queues.server.ts';
 import { startWorkers, type RunningWorkers } from './worker.server.ts';
+import { until } from '../../test/support/until.ts';
 
 let tdb: TestDatabase;
 let redis: Redis;
@@ -37,16 +38,6 @@ function work(handlers: JobHandlers, only: QueueName[], perShopConcurrency = 0) 
   const r = startWorkers({ db: tdb.db, redis: { connection: redis, prefix }, handlers, queues: only, perShopConcurrency, slotRetryMs: 50 });
   running.push(r);
   return r;
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 let n = 0;
