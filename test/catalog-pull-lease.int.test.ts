@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { until } from './support/until.ts';
 import { deletePrefix, testRedis, uniquePrefix } from './support/redis.ts';
 import { createPartners, productWith, type Partners } from './support/partners.ts';
 import { Budgets } from '../app/jobs/budget.server.ts';
@@ -67,15 +68,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function finishedRun(jobId: string) {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const run = await t.db.syncRun.findFirst({ where: { kind: 'catalog.sync', jobId, status: { in: ['SUCCEEDED', 'PARTIAL', 'FAILED'] } } });
-    if (run) return run;
-    if (Date.now() > end) throw new Error(`catalog.sync ${jobId} did not finish: ${JSON.stringify(await t.db.syncRun.findFirst({ where: { jobId } }))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The run's row once the worker has finished it. */
+const finishedRun = (jobId: string) => until(() => t.db.syncRun.findFirst({ where: { kind: 'catalog.sync', jobId, status: { in: ['SUCCEEDED', 'PARTIAL', 'FAILED'] } } }));
 
 describe('when two partnerships of one catalog source sync at the same time', () => {
   it('reads the supplier’s products once and gives both retailers the products', async () => {

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { until } from './support/until.ts';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './support/redis.ts';
 import { createPartners, productWith, type Partners } from './support/partners.ts';
 import { requestManualRun } from '../app/jobs/enqueue.server.ts';
@@ -68,15 +69,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function finished(kind: string, jobId: string) {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const run = await t.db.syncRun.findFirst({ where: { kind, jobId, status: { in: ['SUCCEEDED', 'PARTIAL', 'FAILED'] } } });
-    if (run) return run;
-    if (Date.now() > end) throw new Error(`${kind} ${jobId} did not finish`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The run's row once the worker has finished it. */
+const finished = (kind: string, jobId: string) => until(() => t.db.syncRun.findFirst({ where: { kind, jobId, status: { in: ['SUCCEEDED', 'PARTIAL', 'FAILED'] } } }));
 
 /** The keys a command names, as Redis itself reads its arguments (none for PING, INFO…). */
 async function keysOf(args: string[]): Promise<string[]> {

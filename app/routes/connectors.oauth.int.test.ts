@@ -5,7 +5,8 @@
 // the shop and the connector, and works once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLightspeedSimulator, type LightspeedSimulator } from '../../simulators/lightspeed/index.ts';
-import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
 import { startXeroSimulator, type XeroSimulator } from '../../simulators/xero/index.ts';
 import { startAppServer, type AppServer } from '../../test/support/app-server.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
@@ -25,11 +26,7 @@ let lightspeed: LightspeedSimulator;
 let app: AppServer;
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: [{ domain: SUPPLIER.domain, name: SUPPLIER.name, email: `owner@${SUPPLIER.domain}`, ianaTimezone: 'UTC' }],
-  });
+  shopify = await startAdminSimulator([SUPPLIER]);
   xero = await startXeroSimulator({ latencyMs: 0 });
   lightspeed = await startLightspeedSimulator({ latencyMs: 0 });
   lightspeed.createRetailer({ domainPrefix: 'books' });
