@@ -38,6 +38,16 @@ const Env = z
      * instead of api.stripe.com. Refused in production.
      */
     STRIPE_API_ORIGIN: z.string().url().optional(),
+    /**
+     * Demo and tests only: where other platforms' simulators listen, by connector id
+     * (`xero=http://127.0.0.1:4100,lightspeed-x=http://127.0.0.1:4200`). The marketplace's OAuth2
+     * flow sends the merchant and the code exchange there, and the new connection keeps the origin.
+     * Refused in production.
+     */
+    CONNECTOR_ORIGINS: z
+      .string()
+      .regex(/^([a-z][a-z0-9-]*=https?:\/\/[^,\s]+)(,[a-z][a-z0-9-]*=https?:\/\/[^,\s]+)*$/, 'must be connector=origin pairs separated by commas')
+      .optional(),
     PORT: z.coerce.number().int().positive().default(3000),
     SMTP_URL: z.string().optional(),
     ALERT_EMAIL_FROM: z.string().default('alerts@tandem.local'),
@@ -58,6 +68,9 @@ const Env = z
       }
       if (env.STRIPE_API_ORIGIN) {
         ctx.addIssue({ code: 'custom', path: ['STRIPE_API_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
+      }
+      if (env.CONNECTOR_ORIGINS) {
+        ctx.addIssue({ code: 'custom', path: ['CONNECTOR_ORIGINS'], message: 'is for the demo and tests; unset it in production' });
       }
     }
   });

@@ -3,10 +3,9 @@
 // jobs finish before exiting.
 import { closeDatabase, database } from '../db.server.ts';
 import { env } from '../env.server.ts';
-import { Budgets } from './budget.server.ts';
 import { engineHandlers } from './handlers.server.ts';
+import { engineRedisDeps } from './engine-redis.server.ts';
 import { stripeClient } from '../sync/billing.server.ts';
-import { redisStockLock } from '../sync/stock-lock.server.ts';
 import { openQueues, redisFromEnv } from './queues.server.ts';
 import { startScheduleKeeper } from './schedule-keeper.server.ts';
 import { syncAllSchedules } from './schedules.server.ts';
@@ -27,8 +26,9 @@ async function main() {
   const queues = openQueues(redis);
   await syncAllSchedules(db, queues);
   const keeper = startScheduleKeeper(db, queues);
-  const budgets = new Budgets(redis);
-  const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection), stripeFor: stripeForOrigin(env().STRIPE_API_ORIGIN) }), lockMs: env().WORKER_LOCK_MS });
+  const engine = engineRedisDeps(redis);
+  const { budgets } = engine;
+  const running = startWorkers({ db, redis, handlers: engineHandlers({ ...engine, stripeFor: stripeForOrigin(env().STRIPE_API_ORIGIN) }), lockMs: env().WORKER_LOCK_MS });
   const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
   console.log(`Tandem worker running ${running.workers.length} queues under prefix "${redis.prefix}"`);
 

@@ -9,6 +9,7 @@ import { silentLogger, type Connector, type CredentialStore, type Credentials, t
 import type { Db } from '../db.server.ts';
 import type { Connection } from '../generated/prisma/client.ts';
 import type { AlertMailer } from './alert-email.server.ts';
+import type { CatalogPullLease } from './catalog-pull-lease.server.ts';
 import { env } from '../env.server.ts';
 import { secrets } from './crypto.server.ts';
 
@@ -44,6 +45,8 @@ export interface SyncContext {
    * forwarding); none: the process's own lock (stock-context.server.ts).
    */
   lock?: StockLock;
+  /** One pull per catalog source at a time across workers (jobs layer); none: every sync pulls. */
+  catalogPullLease?: CatalogPullLease;
 }
 
 export interface ApiUsage {

@@ -23,6 +23,7 @@ import { TANDEM_ORDER_REFERENCE_PREFIX } from './oversell.server.ts';
 import { consumeReservation, orderKeyOf } from './reservations.server.ts';
 import { processStockLock } from './stock-context.server.ts';
 import { POSTABLE, postToSystemOfRecord, systemOfRecordOf } from './system-of-record.server.ts';
+import { wholesaleLinesOf, wholesaleTotal } from './wholesale.ts';
 
 /** Re-read orders stamped shortly before the last watermark: platforms stamp updates out of order. */
 export const ORDER_LOOKBACK_MS = 2 * 60_000;
@@ -356,7 +357,16 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       }
       await tx.orderLink.update({
         where: { id: orderLinkId },
-        data: { state: 'FORWARDED', supplierOrderId: created.externalId, supplierOrderName: created.name, forwardedAt: ctx.now(), failureReason: null, failureDetail: Prisma.DbNull },
+        data: {
+          state: 'FORWARDED',
+          supplierOrderId: created.externalId,
+          supplierOrderName: created.name,
+          // What billing.daily charges: the supplier order's total, the same lines the invoice bills.
+          wholesaleAmount: wholesaleTotal(wholesaleLinesOf(created)),
+          forwardedAt: ctx.now(),
+          failureReason: null,
+          failureDetail: Prisma.DbNull,
+        },
       });
       await tx.orderEvent.create({ data: { orderLinkId, state: 'FORWARDED', message: `Sent to ${supplierName} as order ${created.name} (${created.externalId}).`, at: ctx.now() } });
       // The invoice's intent rides with the forward: a forwarded order always has its invoice row.
