@@ -62,11 +62,11 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
   const partialKey = manualRunKey(request);
   const fullKey = `${partialKey}_full`;
   if (mode === 'PARTIAL') {
-    const full = await joinableRun(db, queues, queue, fullKey);
+    const full = await onQueue(queues, () => joinableRun(db, queues, queue, fullKey));
     if (full) return full;
   }
   const queued = await queueRecordedRun(db, queues, queue, input, { priority: MANUAL_PRIORITY, deduplication: { id: mode === 'FULL' ? fullKey : partialKey } });
-  if (mode === 'FULL') await withdrawWaitingRun(db, queues, queue, partialKey);
+  if (mode === 'FULL') await onQueue(queues, () => withdrawWaitingRun(db, queues, queue, partialKey));
   return queued;
 }
 
@@ -153,13 +153,14 @@ async function addJob<Q extends QueueName>(queues: Queues, queue: Q, input: JobI
   // Parse at the edge: a malformed payload fails here, at the caller, not later in a worker.
   const payload = definition.payload.parse(input) as JobPayloads[Q];
   const jobId = definition.jobId(payload);
-  await queues.connected();
-  const job = await queues
-    .get(queue)
-    .add(queue, input, { ...definition.options, jobId, ...options })
-    .catch((err: unknown) => {
-      // The web app's connection gives up at once while Redis is away: say so by one code.
-      throw queues.failsFast ? new QueueUnavailable(err) : err;
-    });
+  const job = await onQueue(queues, () => queues.get(queue).add(queue, input, { ...definition.options, jobId, ...options }));
   return { jobId: job.id ?? jobId };
+}
+
+/** Runs Redis work for the web app: the app's connection gives up at once while Redis is away; say so by one error. */
+async function onQueue<T>(queues: Queues, work: () => Promise<T>): Promise<T> {
+  await queues.connected();
+  return work().catch((err: unknown) => {
+    throw queues.failsFast && !(err instanceof QueueUnavailable) ? new QueueUnavailable(err) : err;
+  });
 }
