@@ -83,6 +83,14 @@ const ROUTES: Record<string, Attempt[] | { noShopData: string; attempts: Attempt
     { try: 'change its purposes', call: 'action', path: '/app/connectors/shopify', params: { id: 'shopify' }, form: () => ({ intent: 'purposes', connectionId: victim.connectionId, purposes: 'catalog_target' }), refused: [404] },
     { try: 'disconnect it', call: 'action', path: '/app/connectors/shopify', params: { id: 'shopify' }, form: () => ({ intent: 'disconnect', connectionId: victim.connectionId }), refused: [404] },
   ],
+  'app.connectors.$id.authorize.tsx': [
+    // The sign-in is always for the session's own shop: a shop named in the form is ignored.
+    { try: 'start a Xero sign-in naming Bay’s shop', call: 'action', path: '/app/connectors/xero/authorize', params: { id: 'xero' }, form: () => ({ shop: bay.supplierDomain, shopId: bay.supplierShopId, clientId: 'acme-client', clientSecret: 'acme-secret' }), refused: [200, 400] },
+  ],
+  'connectors.$id.callback.tsx': [
+    // No Shopify session here: only a state Tandem issued names a shop, and a forged one names none.
+    { try: 'finish a Xero sign-in with a forged state', call: 'loader', path: '/connectors/xero/callback?state=forged-state&code=stolen-code', params: { id: 'xero' }, refused: [400], anonymous: true },
+  ],
   'app.partners._index.tsx': [
     { try: 'list partnerships', call: 'loader', path: '/app/partners', refused: [200] },
     ...(['accept', 'decline', 'end'] as const).map((intent): Attempt => ({ try: `${intent} Bay’s partnership from the list`, call: 'action', path: '/app/partners?index', form: () => ({ intent, partnershipId: victim.partnershipId }), refused: [404] })),
@@ -265,6 +273,8 @@ describe('when Acme aims its session at Bay’s data', () => {
   it('left every one of Bay’s rows as it was and queued no work for Bay', async () => {
     expect(await bayState()).toEqual(before);
     expect(await jobsFor(victim.partnershipId)).toEqual([]);
+    // A sign-in Acme started is Acme's: none waits to connect an account to Bay.
+    expect(await t.db.oAuthAuthorization.count({ where: { shopId: bay.supplierShopId } })).toBe(0);
   });
 });
 
