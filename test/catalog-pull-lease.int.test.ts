@@ -6,14 +6,13 @@ import { startShopifySimulator, type ShopifySimulator } from '../simulators/shop
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { until } from './support/until.ts';
 import { deletePrefix, testRedis, uniquePrefix } from './support/redis.ts';
-import { createPartners, productWith, type Partners } from './support/partners.ts';
+import { connectShopifyStore, createPartners, productWith, type Partners } from './support/partners.ts';
 import { Budgets } from '../app/jobs/budget.server.ts';
 import { requestManualRun } from '../app/jobs/enqueue.server.ts';
 import { engineHandlers } from '../app/jobs/handlers.server.ts';
 import { openQueues, type Queues } from '../app/jobs/queues.server.ts';
 import { startWorkers, type RunningWorkers } from '../app/jobs/worker.server.ts';
 import { redisCatalogPullLease } from '../app/sync/catalog-pull-lease.server.ts';
-import { sealCredentials } from '../app/sync/connections.server.ts';
 
 const redis = testRedis();
 const prefix = uniquePrefix('catalog-lease');
@@ -31,18 +30,7 @@ beforeAll(async () => {
   queues = openQueues({ connection: redis, prefix });
   p = await createPartners(t.db, sim);
   // A second retailer of the same supplier, fed from the same catalog source.
-  sim.createShop({ domain: secondRetailer });
-  const shop = await t.db.shop.create({ data: { domain: secondRetailer, role: 'RETAILER' } });
-  const target = await t.db.connection.create({
-    data: {
-      shopId: shop.id,
-      platform: 'shopify',
-      externalAccount: secondRetailer,
-      credentials: sealCredentials({ accessToken: sim.issueToken(secondRetailer).access_token }),
-      config: { shop: secondRetailer, baseUrlOverride: sim.url },
-      purposes: ['catalog_target'],
-    },
-  });
+  const { shop, connection: target } = await connectShopifyStore(t.db, sim, secondRetailer, 'RETAILER');
   const partnership = await t.db.partnership.create({
     data: {
       supplierShopId: p.supplierShopId,
