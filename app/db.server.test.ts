@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPglite } from './db.server.ts';
+import { openPglite, postgresOptionsOf } from './db.server.ts';
 
 describe('when DATABASE_URL is unset (the demo default)', () => {
   it('runs the same migrations on embedded PGlite and serves the Prisma client', async () => {
@@ -16,4 +16,14 @@ describe('when DATABASE_URL is unset (the demo default)', () => {
       await close();
     }
   }, 60_000); // PGlite boots a WASM PostgreSQL: several seconds on a busy machine
+});
+
+describe('when DATABASE_URL names a schema as Prisma users write it', () => {
+  it('opens that schema and leaves the rest of the URL to pg', () => {
+    expect(postgresOptionsOf('postgresql://postgres@127.0.0.1:5432/test?schema=shop_a&application_name=worker')).toEqual({
+      url: 'postgresql://postgres@127.0.0.1:5432/test?application_name=worker',
+      schema: 'shop_a',
+    });
+    expect(postgresOptionsOf('postgresql://postgres@127.0.0.1:5432/test')).toEqual({ url: 'postgresql://postgres@127.0.0.1:5432/test', schema: undefined });
+  });
 });

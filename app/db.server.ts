@@ -62,6 +62,17 @@ export async function openPglite(dir: string): Promise<OpenDatabase> {
   };
 }
 
+/**
+ * DATABASE_URL as Prisma users write it: `?schema=name` picks the PostgreSQL schema (default
+ * public). The parameter is Prisma's, not libpq's, so it is taken out before pg sees the URL.
+ */
+export function postgresOptionsOf(databaseUrl: string): PostgresOptions {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { url: url.toString(), schema };
+}
+
 // Kept on globalThis, not in a module variable: in development Vite loads the routes' copy of
 // this module apart from the server's and the worker's, and embedded PGlite must be opened once.
 const holder = globalThis as typeof globalThis & { __tandemDatabase?: Promise<OpenDatabase> };
@@ -70,7 +81,7 @@ const holder = globalThis as typeof globalThis & { __tandemDatabase?: Promise<Op
 export function database(): Promise<Db> {
   holder.__tandemDatabase ??= (async () => {
     const { DATABASE_URL, PGLITE_DIR } = env();
-    return DATABASE_URL ? openPostgres({ url: DATABASE_URL }) : openPglite(PGLITE_DIR);
+    return DATABASE_URL ? openPostgres(postgresOptionsOf(DATABASE_URL)) : openPglite(PGLITE_DIR);
   })();
   return holder.__tandemDatabase.then((o) => o.db);
 }

@@ -33,10 +33,30 @@ const Env = z
      * instead of https://<shop>. Refused in production.
      */
     SHOPIFY_ADMIN_ORIGIN: z.string().url().optional(),
+    /**
+     * Demo and tests only: the worker sends Stripe calls to this origin (the Stripe simulator)
+     * instead of api.stripe.com. Refused in production.
+     */
+    STRIPE_API_ORIGIN: z.string().url().optional(),
+    /**
+     * Demo and tests only: where other platforms' simulators listen, by connector id
+     * (`xero=http://127.0.0.1:4100,lightspeed-x=http://127.0.0.1:4200`). The marketplace's OAuth2
+     * flow sends the merchant and the code exchange there, and the new connection keeps the origin.
+     * Refused in production.
+     */
+    CONNECTOR_ORIGINS: z
+      .string()
+      .regex(/^([a-z][a-z0-9-]*=https?:\/\/[^,\s]+)(,[a-z][a-z0-9-]*=https?:\/\/[^,\s]+)*$/, 'must be connector=origin pairs separated by commas')
+      .optional(),
     PORT: z.coerce.number().int().positive().default(3000),
     SMTP_URL: z.string().optional(),
     ALERT_EMAIL_FROM: z.string().default('alerts@tandem.local'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /**
+     * How long a worker's hold on a running job lasts without renewal (BullMQ lockDuration), and so
+     * how soon a job whose worker died is found stalled and run again. Renewed every half of it.
+     */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -45,6 +65,12 @@ const Env = z
       }
       if (env.SHOPIFY_ADMIN_ORIGIN) {
         ctx.addIssue({ code: 'custom', path: ['SHOPIFY_ADMIN_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
+      }
+      if (env.STRIPE_API_ORIGIN) {
+        ctx.addIssue({ code: 'custom', path: ['STRIPE_API_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
+      }
+      if (env.CONNECTOR_ORIGINS) {
+        ctx.addIssue({ code: 'custom', path: ['CONNECTOR_ORIGINS'], message: 'is for the demo and tests; unset it in production' });
       }
     }
   });

@@ -91,6 +91,8 @@ say(`Shopify      ${shopify.url}   ${SHOPS.map((s) => s.name).join(', ')}`);
 say(`WooCommerce  ${world.wooSite.url}   Loom & Thread's shop`);
 say(`Xero         ${xero.url}   Acme's books`);
 say(`Stripe       ${stripe.url}   Acme's payments`);
+// The demo app's OAuth2 redirect URI, registered with the Xero simulator as Xero's developer portal requires.
+xero.state.apps.get(xero.clientId)?.redirectUris.push(`${appUrl}/connectors/xero/callback`);
 say(`Acme's Shopify catalog: Canvas Tote (TOTE-NAT 40, TOTE-BLK 25), Enamel Mug (MUG-WHT 120), Linen Apron (APRON-OAT 18)`);
 say(`Loom & Thread's WooCommerce catalog: Wool Throw (THROW-GRY 12), Linen Shirt (SHIRT-S 5, SHIRT-M 7)`);
 
@@ -98,6 +100,8 @@ say(`Loom & Thread's WooCommerce catalog: Wool Throw (THROW-GRY 12), Linen Shirt
 Object.assign(process.env, {
   SHOPIFY_APP_URL: appUrl,
   SHOPIFY_ADMIN_ORIGIN: shopify.url,
+  // "Sign in with Xero" on the Connectors page goes to the Xero simulator and back.
+  CONNECTOR_ORIGINS: `xero=${xero.url}`,
   PORT: args.port,
   REDIS_PREFIX: prefix,
   PGLITE_DIR: process.env.PGLITE_DIR ?? DEFAULT_DEMO_DIR,
@@ -125,8 +129,7 @@ const [
   { useQueues },
   { startWorkers },
   { engineHandlers },
-  { Budgets },
-  { redisStockLock },
+  { engineRedisDeps },
   { requestManualRun, enqueue },
   { oversell, OversellPayload },
   { billingDaily },
@@ -142,8 +145,7 @@ const [
   import('../app/jobs/app-queues.server.ts'),
   import('../app/jobs/worker.server.ts'),
   import('../app/jobs/handlers.server.ts'),
-  import('../app/jobs/budget.server.ts'),
-  import('../app/sync/stock-lock.server.ts'),
+  import('../app/jobs/engine-redis.server.ts'),
   import('../app/jobs/enqueue.server.ts'),
   import('../app/jobs/oversell.server.ts'),
   import('../app/jobs/billing-daily.server.ts'),
@@ -163,12 +165,10 @@ const queues = openQueues(redis);
 useQueues(queues);
 // The platforms' simulators stand in for their real hosts; connections keep their production settings.
 const baseUrlOverrides = { shopify: shopify.url, xero: xero.url };
-const budgets = new Budgets(redis);
-const stockLockPrefix = `{${prefix}-stock}:`;
 const workers = startWorkers({
   db,
   redis,
-  handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection, { prefix: stockLockPrefix }), stripeFor: world.stripeFor, context: { baseUrlOverrides } }),
+  handlers: engineHandlers({ ...engineRedisDeps(redis), stripeFor: world.stripeFor, context: { baseUrlOverrides } }),
 });
 say(`App ${appUrl}, worker on ${workers.workers.length} queues`);
 
@@ -178,14 +178,13 @@ async function shutdown(code: number) {
   exiting = true;
   await workers.close().catch(() => {});
   await queues.close().catch(() => {});
-  for (const match of [`${prefix}*`, `${stockLockPrefix}*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.connection.scan(cursor, 'MATCH', match, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.connection.del(...keys);
-    } while (cursor !== '0');
-  }
+  // Every key the demo's app and worker wrote is under its prefix (test/redis-prefix.int.test.ts).
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.connection.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.connection.del(...keys);
+  } while (cursor !== '0');
   redis.connection.disconnect();
   await world.close().catch(() => {});
   await database.close().catch(() => {});

@@ -41,7 +41,7 @@ beforeAll(async () => {
   workers = startWorkers({
     db: t.db,
     redis: { connection: redis, prefix },
-    handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis, { prefix: `{${prefix}-stock}:` }) }),
+    handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis, { prefix }) }),
     queues: ['catalog.sync', 'inventory.push', 'nightly.full'],
   });
   await syncSchedulesForShop(t.db, queues, { id: p.supplierShopId });

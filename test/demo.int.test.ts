@@ -87,10 +87,11 @@ describe('when a newcomer runs the demo', () => {
     expect(stdout).toMatch(/Xero invoice +INV-0001 \(authorised, USD 36\.00\)/);
   });
 
-  it('charges the retailer once in the supplier’s Stripe account', async () => {
+  it('charges the retailer once in the supplier’s Stripe account, for the invoiced wholesale total plus the 2% fee', async () => {
     const account = await control<{ paymentIntents: { id: string; status: string; amount: number }[] }>(urls.stripe, '/_control/accounts/acct_acme_wholesale');
-    expect(account.paymentIntents.map((pi) => [pi.status, pi.amount])).toEqual([['succeeded', 7344]]);
-    expect(stdout).toContain(`${account.paymentIntents[0]!.id} · USD 73.44`);
+    // The Xero invoice's 36.00 (not the retailer's marked-up 72.00), plus 2%.
+    expect(account.paymentIntents.map((pi) => [pi.status, pi.amount])).toEqual([['succeeded', 3672]]);
+    expect(stdout).toContain(`${account.paymentIntents[0]!.id} · USD 36.72`);
   });
 
   it('opens each shop’s admin in a browser through the simulator, which frames the app for that shop', async () => {
@@ -113,7 +114,7 @@ describe('when a newcomer runs the demo', () => {
       expect(links.map((l) => [l.state, l.fulfillments.map((f) => [f.carrier, f.trackingNumber])])).toEqual([['FULFILLED', [['UPS', TRACKING]]]]);
       expect(await db.invoice.findMany({ select: { status: true, orderLinkId: true } })).toEqual([{ status: 'POSTED', orderLinkId: links[0]!.id }]);
       const charges = await db.charge.findMany({ where: { status: 'SUCCEEDED' } });
-      expect(charges.map((c) => [c.partnershipId, c.amountCents, c.orderCount])).toEqual([[links[0]!.partnershipId, 7344, 1]]);
+      expect(charges.map((c) => [c.partnershipId, c.amountCents, c.orderCount])).toEqual([[links[0]!.partnershipId, 3672, 1]]);
       expect(stdout).toContain(charges[0]!.stripeId!);
       const stripe = await db.connection.findFirstOrThrow({ where: { platform: 'stripe' } });
       expect(stripe.credentials).not.toContain('sk_test_');

@@ -5,9 +5,6 @@
 // hourly pull. An invoice Xero refused waits for the scheduled invoices.post run. The retailer's
 // later edit (a shipping address added) or cancellation reaches Tandem the same way, through the
 // signed orders/updated webhook, its route and a worker.
-import { createServer, type Server } from 'node:http';
-import type { ActionFunctionArgs } from '@remix-run/node';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../simulators/shopify/index.ts';
 import type { XeroSimulator } from '../simulators/xero/index.ts';
@@ -26,6 +23,8 @@ import { Budgets } from '../app/jobs/budget.server.ts';
 import { createSyncContext } from '../app/sync/connections.server.ts';
 import { syncCatalogToPartner } from '../app/sync/listings.server.ts';
 import { approveListings } from '../app/sync/approvals.server.ts';
+import { until } from './support/until.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 const redis = testRedis();
 const prefix = uniquePrefix('order-e2e');
@@ -33,45 +32,11 @@ let t: TestDatabase;
 let sim: ShopifySimulator;
 let books: BackOffice;
 let xero: XeroSimulator;
-let receiver: Server;
+let receiver: WebhookReceiver | undefined;
 let queues: Queues;
 let workers: RunningWorkers;
 let partners: Partners;
 
-/** Hands each delivery to its topic's route module exactly as Remix would. */
-async function startReceiver() {
-  const routes: Record<string, (args: ActionFunctionArgs) => Promise<Response>> = {
-    'orders/create': (await import('../app/routes/webhooks.orders.create.tsx')).action,
-    'orders/updated': (await import('../app/routes/webhooks.orders.updated.tsx')).action,
-  };
-  receiver = createServer(async (req, res) => {
-    const action = routes[String(req.headers['x-shopify-topic'])];
-    if (!action) return res.writeHead(404).end();
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const request = new Request(`http://localhost/webhooks/${req.headers['x-shopify-topic']}`, { method: 'POST', headers, body: Buffer.concat(chunks) });
-    try {
-      const response = await action({ request, params: {}, context: {} });
-      res.writeHead(response.status).end();
-    } catch (thrown) {
-      res.writeHead(thrown instanceof Response ? thrown.status : 500).end();
-    }
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks`;
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for the order to go through');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   t = await createTestDatabase('order_e2e');
@@ -79,7 +44,11 @@ beforeAll(async () => {
   queues = openQueues({ connection: redis, prefix });
   useQueues(queues);
   sim = await startShopifySimulator({ latencyMs: 0, app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET } });
-  sim.setWebhookSubscriptions([{ topics: ['orders/create', 'orders/updated'], uri: await startReceiver() }]);
+  receiver = await startWebhookReceiver({
+    'orders/create': (await import('../app/routes/webhooks.orders.create.tsx')).action,
+    'orders/updated': (await import('../app/routes/webhooks.orders.updated.tsx')).action,
+  });
+  sim.setWebhookSubscriptions([{ topics: ['orders/create', 'orders/updated'], uri: receiver.url }]);
   partners = await createPartners(t.db, sim);
   await t.db.shop.update({ where: { id: partners.retailerShopId }, data: { name: 'Corner Store', email: 'buyer@corner.example' } });
   sim.seedProducts(partners.supplierDomain, [productWith('Canvas Tote', ['TOTE'], '7.50')]);
@@ -98,7 +67,7 @@ afterAll(async () => {
   await sim?.close();
   await books?.close();
   await xero?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
   await deletePrefix(redis, prefix);
   redis.disconnect();
   await t?.drop();

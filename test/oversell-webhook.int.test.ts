@@ -1,8 +1,6 @@
 // Oversell protection end to end: a customer buys at a retailer's Shopify, the simulator delivers
 // a signed orders/create webhook to Tandem's route, the route enqueues the oversell job, a real
 // BullMQ worker runs the engine, and the supplier and the retailer both show the netted count.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShopifySimulator, type ShopifySimulator } from '../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
@@ -20,45 +18,19 @@ import { createSyncContext } from '../app/sync/connections.server.ts';
 import { syncCatalogToPartner } from '../app/sync/listings.server.ts';
 import { approveListings } from '../app/sync/approvals.server.ts';
 import { pushInventory } from '../app/sync/inventory-push.server.ts';
+import { until } from './support/until.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 const redis = testRedis();
 const prefix = uniquePrefix('oversell-e2e');
 let t: TestDatabase;
 let sim: ShopifySimulator;
-let receiver: Server;
+let receiver: WebhookReceiver | undefined;
 let queues: Queues;
 let workers: RunningWorkers;
 let partners: Partners;
 
-/** Hands each delivery to the route module exactly as Remix would. */
-async function startReceiver() {
-  const { action } = await import('../app/routes/webhooks.orders.create.tsx');
-  receiver = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const request = new Request(`http://localhost/webhooks/orders/create`, { method: 'POST', headers, body: Buffer.concat(chunks) });
-    try {
-      const response = await action({ request, params: {}, context: {} });
-      res.writeHead(response.status).end();
-    } catch (thrown) {
-      res.writeHead(thrown instanceof Response ? thrown.status : 500).end();
-    }
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/orders/create`;
-}
-
 const available = (domain: string, sku: string) => sim.inventoryBySku(domain, sku)[0]?.available;
-
-async function until(check: () => boolean, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for stock to settle');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   t = await createTestDatabase('oversell_e2e');
@@ -66,8 +38,8 @@ beforeAll(async () => {
   queues = openQueues({ connection: redis, prefix });
   useQueues(queues);
   sim = await startShopifySimulator({ latencyMs: 0, app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET } });
-  const url = await startReceiver();
-  sim.setWebhookSubscriptions([{ topic: 'orders/create', uri: url }]);
+  receiver = await startWebhookReceiver({ 'orders/create': (await import('../app/routes/webhooks.orders.create.tsx')).action });
+  sim.setWebhookSubscriptions([{ topic: 'orders/create', uri: receiver.url }]);
   partners = await createPartners(t.db, sim);
   sim.seedProducts(partners.supplierDomain, [productWith('Enamel Mug', ['MUG-1'], '6.50')]);
   sim.inventoryBySku(partners.supplierDomain, 'MUG-1');
@@ -76,14 +48,14 @@ beforeAll(async () => {
   const listings = await t.db.listing.findMany({ where: { partnershipId: partners.partnershipId } });
   await approveListings(ctx, partners.retailerShopId, listings.map((l) => l.id));
   await pushInventory(ctx, partners.partnershipId, { mode: 'FULL', trigger: 'manual' });
-  workers = startWorkers({ db: t.db, redis: { connection: redis, prefix }, handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }), stockLock: redisStockLock(redis, { prefix: `{${prefix}-stock}:` }) }), queues: ['oversell'] });
+  workers = startWorkers({ db: t.db, redis: { connection: redis, prefix }, handlers: engineHandlers({ budgets: new Budgets({ connection: redis, prefix }), stockLock: redisStockLock(redis, { prefix }) }), queues: ['oversell'] });
 });
 
 afterAll(async () => {
   await workers?.close();
   await queues?.close();
   await sim?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
   await deletePrefix(redis, prefix);
   redis.disconnect();
   await t?.drop();

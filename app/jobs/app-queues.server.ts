@@ -4,8 +4,11 @@ import { openQueues, redisFromEnv, type Queues } from './queues.server.ts';
 
 const holder = globalThis as typeof globalThis & { __tandemQueues?: Queues };
 
+/** How long a request waits for Redis to (re)connect before saying it could not queue. */
+const FAIL_FAST_MS = 1_000;
+
 export function appQueues(): Queues {
-  holder.__tandemQueues ??= openQueues(redisFromEnv());
+  holder.__tandemQueues ??= openQueues(redisFromEnv({ producer: true }), { failFastMs: FAIL_FAST_MS });
   return holder.__tandemQueues;
 }
 

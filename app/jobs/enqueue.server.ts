@@ -8,7 +8,7 @@ import type { Db } from '../db.server.ts';
 import type { RetryJob } from '../sync/activity-retry.server.ts';
 import { jobDefinitions, type JobInputs, type JobPayloads } from './definitions.server.ts';
 import type { JobDefinition } from './job-definition.server.ts';
-import type { QueueName, Queues } from './queues.server.ts';
+import { QueueUnavailable, type QueueName, type Queues } from './queues.server.ts';
 import { recordQueuedRun } from './sync-run.server.ts';
 
 /** Manual runs jump ahead of scheduled ones in the same queue (lower number = sooner). */
@@ -45,15 +45,56 @@ export function manualRunKey(request: Pick<ManualRunRequest, 'queue' | 'partners
 /**
  * "Sync now" from the admin: enqueues the run and records a QUEUED SyncRun for Activity. A second
  * press while the first run is still waiting or running joins it (BullMQ deduplication).
+ *
+ * Full and Partial have their own keys, because a Full does more than a Partial (it re-reads
+ * everything from the start): a Full is never swallowed by a Partial. A Partial asked for while a
+ * Full of the same scope waits or runs joins the Full; a Full asked for while a Partial waits takes
+ * its place (the Partial is removed, unless a worker took it meanwhile: then both run).
  */
 export async function requestManualRun(db: Db, queues: Queues, request: ManualRunRequest, now = Date.now()) {
   const { queue, shopId, partnershipId, variantIds, productIds } = request;
   // Types already say so; this guards callers that pass a string from a form.
   if (!(MANUAL_QUEUES as readonly string[]).includes(queue)) throw new Error(`${queue} cannot be run by hand`);
   if (productIds && queue !== 'catalog.sync') throw new Error(`${queue} cannot be limited to products`);
+  const mode = request.mode ?? 'PARTIAL';
   const base = { shopId, partnershipId, trigger: 'manual' as const, requestedAt: now, variantIds, ...(productIds ? { productIds } : {}) };
-  const input = { ...base, mode: request.mode ?? 'PARTIAL' };
-  return queueRecordedRun(db, queues, queue, input, { priority: MANUAL_PRIORITY, deduplication: { id: manualRunKey(request) } });
+  const input = { ...base, mode };
+  const partialKey = manualRunKey(request);
+  const fullKey = `${partialKey}_full`;
+  if (mode === 'PARTIAL') {
+    const full = await onQueue(queues, () => joinableRun(db, queues, queue, fullKey));
+    if (full) return full;
+  }
+  const queued = await queueRecordedRun(db, queues, queue, input, { priority: MANUAL_PRIORITY, deduplication: { id: mode === 'FULL' ? fullKey : partialKey } });
+  if (mode === 'FULL') await onQueue(queues, () => withdrawWaitingRun(db, queues, queue, partialKey));
+  return queued;
+}
+
+/** The job (and its SyncRun) holding a deduplication key, if it still waits or runs. */
+async function joinableRun(db: Db, queues: Queues, queue: QueueName, dedupKey: string): Promise<{ jobId: string; syncRunId?: string } | null> {
+  const jobId = await queues.get(queue).getDeduplicationJobId(dedupKey);
+  const job = jobId ? await queues.get(queue).getJob(jobId) : undefined;
+  if (!job?.id || ['completed', 'failed', 'unknown'].includes(await job.getState())) return null;
+  const run = await db.syncRun.findFirst({ where: { jobId: job.id, kind: queue }, select: { id: true } });
+  return { jobId: job.id, syncRunId: run?.id };
+}
+
+/**
+ * Removes the job holding `dedupKey` if no worker has taken it (BullMQ refuses to remove a locked,
+ * running job, atomically), with its QUEUED SyncRun: a run that will not happen is not shown.
+ */
+async function withdrawWaitingRun(db: Db, queues: Queues, queue: QueueName, dedupKey: string) {
+  const jobId = await queues.get(queue).getDeduplicationJobId(dedupKey);
+  const job = jobId ? await queues.get(queue).getJob(jobId) : undefined;
+  if (!job?.id || !['waiting', 'prioritized', 'delayed'].includes(await job.getState())) return;
+  try {
+    await job.remove();
+  } catch {
+    // A worker took it between the look and the removal: it runs, and the Full runs after it.
+    return;
+  }
+  // BullMQ's removal also frees the deduplication key, if it still names this job.
+  await db.syncRun.deleteMany({ where: { jobId: job.id, kind: queue, status: 'QUEUED' } });
 }
 
 /** What a retry joins while the same work still waits: `catalog-sync_<partnership>_manual`, as a whole-catalog manual run's key. */
@@ -112,6 +153,14 @@ async function addJob<Q extends QueueName>(queues: Queues, queue: Q, input: JobI
   // Parse at the edge: a malformed payload fails here, at the caller, not later in a worker.
   const payload = definition.payload.parse(input) as JobPayloads[Q];
   const jobId = definition.jobId(payload);
-  const job = await queues.get(queue).add(queue, input, { ...definition.options, jobId, ...options });
+  const job = await onQueue(queues, () => queues.get(queue).add(queue, input, { ...definition.options, jobId, ...options }));
   return { jobId: job.id ?? jobId };
+}
+
+/** Runs Redis work for the web app: the app's connection gives up at once while Redis is away; say so by one error. */
+async function onQueue<T>(queues: Queues, work: () => Promise<T>): Promise<T> {
+  await queues.connected();
+  return work().catch((err: unknown) => {
+    throw queues.failsFast && !(err instanceof QueueUnavailable) ? new QueueUnavailable(err) : err;
+  });
 }

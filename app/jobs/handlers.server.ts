@@ -6,7 +6,6 @@ import { getConnector } from '../../connectors/index.ts';
 import type { Connection } from '../generated/prisma/client.ts';
 import type { Db } from '../db.server.ts';
 import { createSyncContext, type SyncContextOptions } from '../sync/connections.server.ts';
-import { pullSupplierCatalog } from '../sync/catalog.server.ts';
 import { pushPricesToPartner, sourceConnectionOf, syncCatalogToPartner } from '../sync/listings.server.ts';
 import { pushInventory } from '../sync/inventory-push.server.ts';
 import { protectAgainstOversell } from '../sync/oversell.server.ts';
@@ -17,6 +16,7 @@ import { billPartnershipsForDay } from '../sync/billing.server.ts';
 import { postDueInvoices, postInvoice } from '../sync/invoices.server.ts';
 import { alertMailerFromEnv, type AlertMailer } from '../sync/alert-email.server.ts';
 import type { StockLock } from '../sync/stock-context.server.ts';
+import { pullSourceCatalog, type CatalogPullLease } from '../sync/catalog-pull-lease.server.ts';
 import type { Budgets } from './budget.server.ts';
 import type { JobHandlers } from './definitions.server.ts';
 import type { JobContext, JobResult } from './job-definition.server.ts';
@@ -31,6 +31,8 @@ export interface HandlerDeps {
   context?: Omit<SyncContextOptions, 'budgetFor' | 'progress' | 'signal'>;
   /** Alert emails; default: SMTP_URL's mailer, none when it is unset. */
   mailer?: AlertMailer;
+  /** One pull per catalog source at a time across every worker; none: each sync pulls on its own. */
+  catalogPullLease?: CatalogPullLease;
 }
 
 export function engineHandlers(deps: HandlerDeps): JobHandlers {
@@ -42,6 +44,7 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
   const contextOf = (job: JobContext) => ({
     ...createSyncContext(job.db, { mailer, ...deps.context, budgetFor, signal: job.signal, progress: (done, total, phase) => job.progress(done, total, phase) }),
     lock: deps.stockLock,
+    catalogPullLease: deps.catalogPullLease,
   });
   type Ctx = ReturnType<typeof contextOf>;
   /**
@@ -68,6 +71,7 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
         syncRunId: job.job.syncRunId,
         sourceVariantIds: p.variantIds,
         sourceProductIds: p.productIds,
+        freshSince: new Date(job.job.dueAt),
       });
       if (!result.chosenVariantIds) return { counts: result.counts, errors: result.errors };
       // "Sync to partners now" on chosen products: their price went with the catalog sync; their
@@ -77,7 +81,7 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
     }),
     // Price and quantity (DESIGN's job table): prices the supplier changed, then stock.
     'inventory.push': metered(async (p, ctx, job) => {
-      const prices = await pushPricesToPartner(ctx, p.partnershipId, { mode: p.mode, sourceVariantIds: p.variantIds });
+      const prices = await pushPricesToPartner(ctx, p.partnershipId, { mode: p.mode, sourceVariantIds: p.variantIds, freshSince: new Date(job.job.dueAt) });
       const r = await pushInventory(ctx, p.partnershipId, { mode: p.mode, trigger: p.trigger, syncRunId: job.job.syncRunId, sourceVariantIds: p.variantIds });
       return { counts: { ...prices.counts, ...r.counts }, errors: [...prices.errors, ...r.errors] };
     }),
@@ -103,7 +107,7 @@ export function engineHandlers(deps: HandlerDeps): JobHandlers {
       for (const { id } of await supplying(job.db, p.shopId)) {
         const source = await sourceConnectionOf(job.db, await job.db.partnership.findUniqueOrThrow({ where: { id } }));
         if (!pulled.has(source.id)) {
-          await pullSupplierCatalog(ctx, source.id, { mode: 'FULL' });
+          await pullSourceCatalog(ctx, source.id, { mode: 'FULL', freshSince: new Date(job.job.dueAt) });
           pulled.add(source.id);
         }
         const catalog = await syncCatalogToPartner(ctx, id, { mode: 'FULL', trigger: 'nightly', pull: false });

@@ -22,10 +22,11 @@ export async function deadLetter(db: Db, dead: DeadJob) {
   });
 }
 
-/** Records a dead job only if none is recorded yet (the worker's 'failed' event, a safety net). */
-export async function deadLetterOnce(db: Db, dead: DeadJob) {
+/** Records a dead job only if none is recorded yet (the worker's 'failed' event, a safety net); true when this call recorded it. */
+export async function deadLetterOnce(db: Db, dead: DeadJob): Promise<boolean> {
   const data = JSON.parse(JSON.stringify(dead.data ?? null));
-  await db.deadLetter.createMany({ data: [{ ...dead, data }], skipDuplicates: true });
+  const { count } = await db.deadLetter.createMany({ data: [{ ...dead, data }], skipDuplicates: true });
+  return count > 0;
 }
 
 export interface AlertInput {

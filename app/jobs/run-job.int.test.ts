@@ -7,6 +7,7 @@ import type { JobHandlers } from './definitions.server.ts';
 import { enqueue, requestManualRun } from './enqueue.server.ts';
 import { openQueues, type QueueName, type Queues } from './queues.server.ts';
 import { startWorkers, type RunningWorkers } from './worker.server.ts';
+import { until } from '../../test/support/until.ts';
 
 let tdb: TestDatabase;
 let redis: Redis;
@@ -37,16 +38,6 @@ function work(handlers: JobHandlers, only: QueueName[], perShopConcurrency = 0) 
   const r = startWorkers({ db: tdb.db, redis: { connection: redis, prefix }, handlers, queues: only, perShopConcurrency, slotRetryMs: 50 });
   running.push(r);
   return r;
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 let n = 0;
@@ -166,6 +157,59 @@ describe('when the merchant presses Sync now twice while the first run waits', (
     work({ 'catalog.sync': async () => { calls += 1; } }, ['catalog.sync']);
     await until(async () => (await queues.get('catalog.sync').getJob(first.jobId))?.isCompleted());
     expect(calls).toBe(1);
+  });
+});
+
+describe('when the merchant asks for a Full run while a Partial run of the same partnership waits', () => {
+  const request = (shopId: string, partnershipId: string, mode: 'FULL' | 'PARTIAL') => ({ queue: 'catalog.sync' as const, shopId, partnershipId, mode });
+
+  it('runs the Full instead of the waiting Partial, and Activity shows only the Full', async () => {
+    const { supplier, partnershipId } = await partnership();
+    const partial = await requestManualRun(tdb.db, queues, request(supplier.id, partnershipId, 'PARTIAL'), 1_000);
+    const full = await requestManualRun(tdb.db, queues, request(supplier.id, partnershipId, 'FULL'), 2_000);
+
+    expect(full.jobId).not.toBe(partial.jobId);
+    const modes: string[] = [];
+    work({ 'catalog.sync': async (p) => { if (p.partnershipId === partnershipId) modes.push(p.mode); } }, ['catalog.sync']);
+    await until(async () => (await queues.get('catalog.sync').getJob(full.jobId))?.isCompleted());
+    expect(modes).toEqual(['FULL']);
+    expect(await queues.get('catalog.sync').getJob(partial.jobId)).toBeUndefined();
+    const runs = await tdb.db.syncRun.findMany({ where: { partnershipId } });
+    expect(runs.map((r) => [r.mode, r.status, r.jobId])).toEqual([['FULL', 'SUCCEEDED', full.jobId]]);
+  });
+
+  it('joins a Partial asked for while a Full waits, and a second Full, to that Full', async () => {
+    const { supplier, partnershipId } = await partnership();
+    const full = await requestManualRun(tdb.db, queues, request(supplier.id, partnershipId, 'FULL'), 1_000);
+    const partial = await requestManualRun(tdb.db, queues, request(supplier.id, partnershipId, 'PARTIAL'), 2_000);
+    const fullAgain = await requestManualRun(tdb.db, queues, request(supplier.id, partnershipId, 'FULL'), 3_000);
+
+    expect(partial).toEqual(full);
+    expect(fullAgain).toEqual(full);
+    const waiting = (await queues.get('catalog.sync').getJobs(['prioritized', 'waiting'])).filter((j) => j.data.partnershipId === partnershipId);
+    expect(waiting.map((j) => j.data.mode)).toEqual(['FULL']);
+    expect(await tdb.db.syncRun.count({ where: { partnershipId } })).toBe(1);
+  });
+
+  it('queues the Full after a Partial that is already running', async () => {
+    const { supplier, partnershipId } = await partnership();
+    const modes: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    work({ 'catalog.sync': async (p) => {
+      if (p.partnershipId !== partnershipId) return;
+      modes.push(p.mode);
+      if (p.mode === 'PARTIAL') await released;
+    } }, ['catalog.sync']);
+    const partial = await requestManualRun(tdb.db, queues, request(supplier.id, partnershipId, 'PARTIAL'), 1_000);
+    await until(async () => (await queues.get('catalog.sync').getJob(partial.jobId))?.isActive());
+
+    const full = await requestManualRun(tdb.db, queues, request(supplier.id, partnershipId, 'FULL'), 2_000);
+    release();
+
+    expect(full.jobId).not.toBe(partial.jobId);
+    await until(async () => (await queues.get('catalog.sync').getJob(full.jobId))?.isCompleted());
+    expect(modes).toEqual(['PARTIAL', 'FULL']);
   });
 });
 

@@ -11,8 +11,9 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { ConnectorError, connectorErrorCode, type ConnectorErrorCode } from '../../connectors/sdk/errors.ts';
 import type { Db } from '../db.server.ts';
+import { DATABASE_LOST_MESSAGE, isDatabaseConnectionLost } from './database-errors.server.ts';
 import type { JobDefinition, JobHandler, JobResult } from './job-definition.server.ts';
-import { deadLetter, raiseAlert, resolveAlert } from './job-failures.server.ts';
+import { deadLetter, deadLetterOnce, raiseAlert, resolveAlert } from './job-failures.server.ts';
 import type { RedisSemaphore } from './semaphore.server.ts';
 import { finishRun, interruptRun, recordProgress, startRun } from './sync-run.server.ts';
 
@@ -45,6 +46,10 @@ const FIX: Partial<Record<ConnectorErrorCode | 'exhausted', (then: string) => st
   exhausted: (then) => `Tandem retried several times. Check the platform is reachable, ${then}.`,
 };
 
+/** Why BullMQ itself failed a job: its worker stopped under it more often than BullMQ allows (maxStalledCount). */
+const STALLED_MESSAGE = 'The worker running it stopped before it finished (a crash or a restart), more than once.';
+const STALLED_FIX = (then: string) => `Tandem does not start it a third time on its own: check the worker's logs for what stopped it, ${then}.`;
+
 /**
  * How the merchant gets a stopped job's work done again. Sync runs show in Activity with a Retry
  * button, and so does a single invoice's post (its invoice entry); an oversell check does not
@@ -67,6 +72,7 @@ export interface RunJobDeps {
 }
 
 function describe(err: unknown) {
+  if (isDatabaseConnectionLost(err)) return { code: 'unavailable', message: DATABASE_LOST_MESSAGE };
   const code = connectorErrorCode(err) ?? 'unknown';
   const e = err as { merchantMessage?: string; message?: string };
   return { code, message: e?.merchantMessage ?? e?.message ?? String(err) };
@@ -166,6 +172,35 @@ export function jobProcessor<P>(definition: JobDefinition, handler: JobHandler<P
       throw new UnrecoverableError(message);
     }
   };
+}
+
+/**
+ * The worker's safety net, for a job BullMQ failed without the processor seeing it (stalled too
+ * often, a lock lost): the same trail a give-up leaves — dead letter, run FAILED, the shop's alert —
+ * once. A job the processor gave up on already has its dead letter, and is left alone.
+ */
+export async function recordFailureOutsideProcessor(db: Db, definition: JobDefinition, job: Pick<Job, 'id' | 'name' | 'data' | 'attemptsMade'>, err: Error | undefined) {
+  const jobId = job.id ?? 'unknown';
+  const stalled = /stalled/i.test(err?.message ?? '');
+  const message = stalled ? STALLED_MESSAGE : (err?.message ?? 'failed');
+  const fresh = await deadLetterOnce(db, { queue: definition.queue, jobId, name: job.name, data: job.data, error: err?.message ?? 'failed', attempts: job.attemptsMade });
+  if (!fresh) return;
+  const parsed = definition.payload.safeParse(job.data);
+  if (definition.syncRun) {
+    const run = await db.syncRun.findFirst({ where: { jobId, kind: definition.syncRun.kind, finishedAt: null }, select: { id: true } });
+    if (run) await interruptRun(db, run.id, { code: stalled ? 'stalled' : 'unknown', message }, true);
+  }
+  const shopId = parsed.success ? definition.shopId(parsed.data) : undefined;
+  if (!shopId) return;
+  await raiseAlert(db, {
+    shopId,
+    key: alertKey(definition, parsed.data),
+    severity: 'WARNING',
+    title: `${definition.title} stopped`,
+    message,
+    fix: (stalled ? STALLED_FIX : FIX.exhausted!)(retryAdvice(definition)),
+    subject: { queue: definition.queue, jobId },
+  });
 }
 
 /** `catalog-sync-failed_<partnership>`: the same work raises and clears the same alert. */

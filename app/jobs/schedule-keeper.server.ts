@@ -1,7 +1,8 @@
 // Keeps the job schedulers in line with the database while workers run. The web app installs
 // shops, accepts and ends partnerships, and Shopify uninstalls and redacts shops, all by changing
 // rows; the keeper turns those rows into BullMQ schedulers within one interval. Several workers
-// may run a keeper: a short Redis lease lets one of them do each pass.
+// may run a keeper: a short Redis lease lets one of them do each pass. After Redis reconnects
+// (it may have restarted empty) a pass runs at once.
 import type { Db } from '../db.server.ts';
 import type { Queues } from './queues.server.ts';
 import { reconcileSchedules, type Reconciled } from './schedules.server.ts';
@@ -26,5 +27,20 @@ export function startScheduleKeeper(db: Db, queues: Queues, options: { everyMs?:
   const onError = options.onError ?? ((err: unknown) => console.error('Could not bring the job schedules in line', err));
   const timer = setInterval(() => void runOnce().catch(onError), everyMs);
   timer.unref();
-  return { runOnce, stop: () => clearInterval(timer) };
+  // Redis back after an outage may have lost every key (a restart without persistence): put the
+  // schedules back at once rather than up to an interval later. A blip that kept the data finds
+  // the lease or the schedulers in place and changes nothing.
+  let wasReady = queues.connection.status === 'ready';
+  const onReady = () => {
+    if (wasReady) void runOnce().catch(onError);
+    wasReady = true;
+  };
+  queues.connection.on('ready', onReady);
+  return {
+    runOnce,
+    stop: () => {
+      clearInterval(timer);
+      queues.connection.off('ready', onReady);
+    },
+  };
 }

@@ -10,6 +10,7 @@ import { QUEUE_NAMES, openQueues, type Queues } from './queues.server.ts';
 import { startScheduleKeeper } from './schedule-keeper.server.ts';
 import { removeSchedulesForShop, schedulerId, spreadMinute, syncAllSchedules, syncBillingSchedule, syncSchedulesForShop } from './schedules.server.ts';
 import { startWorkers } from './worker.server.ts';
+import { until } from '../../test/support/until.ts';
 
 let tdb: TestDatabase;
 let redis: Redis;
@@ -29,16 +30,6 @@ afterAll(async () => {
   await redis.quit();
   await tdb.drop();
 });
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 

@@ -34,6 +34,24 @@ const ShopifyOrderUpdatedWebhook = z.object({
   line_items: z.array(z.object({ sku: z.string().nullish(), variant_id: z.union([z.number(), z.string()]).nullish() })),
 });
 
+/** A signed delivery whose body is not the order Shopify documents: refused with 400, naming the field. */
+export class MalformedWebhook extends Error {
+  readonly code = 'invalid_payload';
+  readonly name = 'MalformedWebhook';
+}
+
+/** By code, not instanceof: Vite's module copies in development each have their own class. */
+export function isMalformedWebhook(err: unknown): err is MalformedWebhook {
+  return (err as { code?: unknown } | null)?.code === 'invalid_payload';
+}
+
+function parseOrder<T>(schema: z.ZodType<T>, payload: unknown): T {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  throw new MalformedWebhook(`Webhook payload is not a Shopify order: ${fields}`);
+}
+
 export interface OrderWebhook {
   shop: string;
   webhookId: string;
@@ -54,7 +72,7 @@ export interface EnqueuedOrderWork {
 export async function enqueueForNewOrder(db: Db, queues: Queues, webhook: OrderWebhook): Promise<EnqueuedOrderWork> {
   const shop = await db.shop.findUnique({ where: { domain: webhook.shop } });
   if (!shop || shop.uninstalledAt) return { oversell: null, pulls: [] };
-  const order = ShopifyOrderWebhook.parse(webhook.payload);
+  const order = parseOrder(ShopifyOrderWebhook, webhook.payload);
   const tags = (order.tags ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   const lines = order.line_items.map((l) => ({ ...lineOf(l), quantity: l.quantity }));
   const { jobId: oversell } = await enqueue(queues, 'oversell', {
@@ -84,12 +102,12 @@ function lineOf(line: { sku?: string | null; variant_id?: number | string | null
  * Enqueues an order pull for each partnership a retailer's changed order concerns: those whose
  * listings it sells, and those already holding a copy of it (an edit may have changed its lines),
  * deduplicated with orders/create's pulls so a burst of edits makes one waiting run. Returns the
- * pulls' job ids. A malformed payload throws, naming the field.
+ * pulls' job ids. A malformed payload throws MalformedWebhook, naming the field.
  */
 export async function enqueueForUpdatedOrder(db: Db, queues: Queues, webhook: OrderWebhook, receivedAt = Date.now()): Promise<string[]> {
   const shop = await db.shop.findUnique({ where: { domain: webhook.shop } });
   if (!shop || shop.uninstalledAt) return [];
-  const order = ShopifyOrderUpdatedWebhook.parse(webhook.payload);
+  const order = parseOrder(ShopifyOrderUpdatedWebhook, webhook.payload);
   // An order Tandem placed here (this shop supplies) changes as the supplier ships it: not a retail sale.
   if (order.source_identifier?.startsWith(TANDEM_ORDER_REFERENCE_PREFIX)) return [];
   const orderId = order.admin_graphql_api_id;

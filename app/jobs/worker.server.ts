@@ -5,9 +5,8 @@ import { Worker } from 'bullmq';
 import type { Db } from '../db.server.ts';
 import { jobDefinitions, type JobHandlers } from './definitions.server.ts';
 import type { JobDefinition, JobHandler } from './job-definition.server.ts';
-import { deadLetterOnce } from './job-failures.server.ts';
 import { QUEUE_NAMES, type QueueName, type RedisTarget } from './queues.server.ts';
-import { jobProcessor } from './run-job.server.ts';
+import { jobProcessor, recordFailureOutsideProcessor } from './run-job.server.ts';
 import { RedisSemaphore } from './semaphore.server.ts';
 
 export const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
@@ -36,6 +35,11 @@ export interface WorkerOptions {
   perShopConcurrency?: number;
   /** Passed to run-job: delay before a job whose shop has no free slot tries again. */
   slotRetryMs?: number;
+  /**
+   * BullMQ's lockDuration, also used as the stalled-check interval: a job whose worker died is
+   * run again within about twice this (default BullMQ's 30 s).
+   */
+  lockMs?: number;
 }
 
 export interface RunningWorkers {
@@ -56,16 +60,18 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
       connection: redis.connection,
       prefix: redis.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
     // Safety net for failures the processor never saw (a job stalled too often, a lost lock):
-    // only a job that will not be retried, i.e. one that is now in the failed set.
+    // only a job that will not be retried, i.e. one that is now in the failed set. It leaves the
+    // trail a give-up leaves: dead letter, FAILED run, the shop's alert.
     worker.on('failed', (job, err) => {
       if (!job) return;
       job
         .getState()
         .then((state) => {
           if (state !== 'failed') return;
-          return deadLetterOnce(db, { queue, jobId: job.id ?? 'unknown', name: job.name, data: job.data, error: err?.message ?? 'failed', attempts: job.attemptsMade });
+          return recordFailureOutsideProcessor(db, definition, job, err);
         })
         .catch((e) => console.error(`Could not record dead job ${queue}/${job.id}`, e));
     });

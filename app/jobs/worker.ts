@@ -2,9 +2,10 @@
 // partnerships (at start, then every minute), runs every queue, and on SIGTERM/SIGINT lets active
 // jobs finish before exiting.
 import { closeDatabase, database } from '../db.server.ts';
-import { Budgets } from './budget.server.ts';
+import { env } from '../env.server.ts';
 import { engineHandlers } from './handlers.server.ts';
-import { redisStockLock } from '../sync/stock-lock.server.ts';
+import { engineRedisDeps } from './engine-redis.server.ts';
+import { stripeClient } from '../sync/billing.server.ts';
 import { openQueues, redisFromEnv } from './queues.server.ts';
 import { startScheduleKeeper } from './schedule-keeper.server.ts';
 import { syncAllSchedules } from './schedules.server.ts';
@@ -12,14 +13,22 @@ import { startWorkers } from './worker.server.ts';
 
 const SAVE_USAGE_EVERY_MS = 5 * 60_000;
 
+/** STRIPE_API_ORIGIN (demo and tests): billing's Stripe client talks to the simulator there. */
+function stripeForOrigin(origin: string | undefined) {
+  if (!origin) return undefined;
+  const url = new URL(origin);
+  return (key: string) => stripeClient(key, { host: url.hostname, port: Number(url.port), protocol: url.protocol === 'https:' ? 'https' : 'http' });
+}
+
 async function main() {
   const db = await database();
   const redis = redisFromEnv();
   const queues = openQueues(redis);
   await syncAllSchedules(db, queues);
   const keeper = startScheduleKeeper(db, queues);
-  const budgets = new Budgets(redis);
-  const running = startWorkers({ db, redis, handlers: engineHandlers({ budgets, stockLock: redisStockLock(redis.connection) }) });
+  const engine = engineRedisDeps(redis);
+  const { budgets } = engine;
+  const running = startWorkers({ db, redis, handlers: engineHandlers({ ...engine, stripeFor: stripeForOrigin(env().STRIPE_API_ORIGIN) }), lockMs: env().WORKER_LOCK_MS });
   const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
   console.log(`Tandem worker running ${running.workers.length} queues under prefix "${redis.prefix}"`);
 

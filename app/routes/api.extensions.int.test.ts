@@ -5,12 +5,12 @@
 // products or orders, not even its partner's.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { startAppServer, type AppServer } from '../../test/support/app-server.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
-import { env } from '../env.server.ts';
 import { sealCredentials } from '../sync/connections.server.ts';
+import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
 
 const SUPPLIER = { domain: 'dune-supply.myshopify.com', name: 'Dune Supply' };
 const RETAILER = { domain: 'elm-retail.myshopify.com', name: 'Elm Retail' };
@@ -28,11 +28,7 @@ let app: AppServer;
 const ids = {} as { elm: string; oak: string; sent: string; failed: string };
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: [SUPPLIER, RETAILER, WOO_RETAILER, OUTSIDER].map((s) => ({ domain: s.domain, name: s.name, email: `owner@${s.domain}`, ianaTimezone: 'America/New_York' })),
-  });
+  shopify = await startAdminSimulator([SUPPLIER, RETAILER, WOO_RETAILER, OUTSIDER].map((s) => ({ ...s, timezone: 'America/New_York' })));
   t = await createTestDatabase('extensions_api');
   await seed();
   app = await startAppServer({ db: t.db, redisPrefix: prefix, shopify });

@@ -4,14 +4,14 @@
 // WooCommerce (the supplier's system of record) and Xero (its accounting). The queues are paused
 // while a test looks at what a press queued and the state Activity shows, then resumed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import type { XeroSimulator } from '../../simulators/xero/index.ts';
 import { backOffices, connectXero, type BackOffice } from '../../test/support/back-office.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { createPartners, productWith, type Partners } from '../../test/support/partners.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
 import { useDatabase } from '../db.server.ts';
-import { env, resetEnvCache } from '../env.server.ts';
+import { resetEnvCache } from '../env.server.ts';
 import { useQueues } from '../jobs/app-queues.server.ts';
 import { Budgets } from '../jobs/budget.server.ts';
 import { engineHandlers } from '../jobs/handlers.server.ts';
@@ -22,6 +22,8 @@ import { approveListings } from '../sync/approvals.server.ts';
 import { createSyncContext, type SyncContext } from '../sync/connections.server.ts';
 import { syncCatalogToPartner } from '../sync/listings.server.ts';
 import { pullRetailerOrders } from '../sync/orders.server.ts';
+import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
+import { until } from '../../test/support/until.ts';
 
 const SUPPLIER = 'oak-supply.myshopify.com';
 const RETAILER = 'fern-store.myshopify.com';
@@ -40,15 +42,11 @@ let ctx: SyncContext;
 let p: Partners;
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: [
-      [SUPPLIER, 'Oak Supply'],
-      [RETAILER, 'Fern Store'],
-      [OUTSIDER, 'Moss'],
-    ].map(([domain, name]) => ({ domain: domain!, name: name!, email: `owner@${domain}`, ianaTimezone: 'UTC' })),
-  });
+  shopify = await startAdminSimulator([
+    { domain: SUPPLIER, name: 'Oak Supply' },
+    { domain: RETAILER, name: 'Fern Store' },
+    { domain: OUTSIDER, name: 'Moss' },
+  ]);
   Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: shopify.url, REDIS_PREFIX: prefix });
   resetEnvCache();
   t = await createTestDatabase('activity_route');
@@ -104,16 +102,6 @@ async function activity(shop: string): Promise<ActivityEntry[]> {
 /** Jobs a press left waiting on a paused queue. */
 async function waiting(queue: QueueName) {
   return (await queues.get(queue).getJobs(['waiting', 'prioritized', 'delayed'])).map((j) => ({ id: j.id, data: j.data }));
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for the retry to go through');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function setSupplierStock(sku: string, quantity: number) {

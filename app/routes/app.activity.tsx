@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { useToast } from '../components/use-toast.ts';
 import { database } from '../db.server.ts';
 import { appQueues } from '../jobs/app-queues.server.ts';
+import { isQueueUnavailable } from '../jobs/queues.server.ts';
 import { requestRetry } from '../jobs/enqueue.server.ts';
 import { authenticate } from '../shopify.server.ts';
 import { ActivityFilter, listActivity, type ActivityEntry } from '../sync/activity.server.ts';
@@ -46,6 +47,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (plan.job) await requestRetry(db, appQueues(), plan.job);
     return data<RetryAnswer>({ ok: true, message: plan.message });
   } catch (err) {
+    if (isQueueUnavailable(err)) return data<RetryAnswer>({ ok: false, errors: {}, message: `Could not retry: ${(err as Error).message} Try again in a minute.` }, 503);
     if (!(err instanceof RetryRefused)) throw err;
     return data<RetryAnswer>({ ok: false, errors: {}, message: err.message }, 404);
   }

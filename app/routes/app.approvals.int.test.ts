@@ -2,16 +2,17 @@
 // Authorization header), over drafts a real catalog sync made in the Shopify simulator; the
 // action publishes through the engine with the app's Redis budgets (a fresh key prefix).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { createPartners, productWith, type Partners } from '../../test/support/partners.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
 import { useDatabase } from '../db.server.ts';
-import { env, resetEnvCache } from '../env.server.ts';
+import { resetEnvCache } from '../env.server.ts';
 import { useQueues } from '../jobs/app-queues.server.ts';
 import { openQueues, type Queues } from '../jobs/queues.server.ts';
 import { createSyncContext } from '../sync/connections.server.ts';
 import { syncCatalogToPartner } from '../sync/listings.server.ts';
+import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
 
 const SUPPLIER = 'grove-supply.myshopify.com';
 const RETAILER = 'heron-retail.myshopify.com';
@@ -25,11 +26,7 @@ let queues: Queues;
 let p: Partners;
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: [SUPPLIER, RETAILER, OUTSIDER].map((domain) => ({ domain, name: domain.split('.')[0], email: `owner@${domain}`, ianaTimezone: 'UTC' })),
-  });
+  shopify = await startAdminSimulator([SUPPLIER, RETAILER, OUTSIDER]);
   Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: shopify.url, REDIS_PREFIX: prefix });
   resetEnvCache();
   t = await createTestDatabase('approvals_route');

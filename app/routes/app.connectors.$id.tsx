@@ -1,7 +1,7 @@
 // One connector: the credentials form generated from its manifest with the purposes the account
 // serves, and the shop's connections to it with their purposes, a "Test connection" read, API
 // budget use (today / this month) and Disconnect.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { useFetcher, useLoaderData } from '@remix-run/react';
@@ -23,11 +23,16 @@ import {
   type PurposeChoice,
 } from '../sync/connections-admin.server.ts';
 import type { ConfigFormField } from '../../connectors/sdk/manifest.ts';
+import { oauthFormFields, type SignInForm } from '../sync/connector-oauth.server.ts';
+import { env } from '../env.server.ts';
+import type { AuthorizeAnswer } from './app.connectors.$id.authorize.tsx';
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   try {
-    return await connectorPage(await database(), session.shop, params.id ?? '');
+    const page = await connectorPage(await database(), session.shop, params.id ?? '');
+    // OAuth2 platforms: "Sign in with …" (app.connectors.$id.authorize.tsx) besides the token form.
+    return { ...page, signIn: oauthFormFields(params.id ?? '', env().SHOPIFY_APP_URL) };
   } catch (err) {
     if (err instanceof ConnectorError && err.code === 'not_found') throw new Response(err.merchantMessage ?? err.message, { status: 404 });
     throw err;
@@ -75,7 +80,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function ConnectorPage() {
-  const { form, connections } = useLoaderData<typeof loader>();
+  const { form, connections, signIn } = useLoaderData<typeof loader>();
   const save = useFetcher<ActionAnswer>();
   const fields = [...form.configFields, ...form.credentialFields];
   const [values, setValues] = useState<Record<string, string>>(() =>
@@ -93,11 +98,16 @@ export default function ConnectorPage() {
             <ConnectionCard connection={c} choices={form.purposes} />
           </Layout.Section>
         ))}
+        {signIn ? (
+          <Layout.Section>
+            <SignInCard form={form} fields={signIn} />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <FormLayout>
               <Text as="h2" variant="headingMd">
-                {connections.length ? 'Connect another account' : `Connect ${form.name}`}
+                {signIn ? 'Or connect with tokens you already have' : connections.length ? 'Connect another account' : `Connect ${form.name}`}
               </Text>
               <TextField label="Name shown in Tandem" value={values.displayName} onChange={set('displayName')} autoComplete="off" />
               {fields.map((f) => (
@@ -116,6 +126,53 @@ export default function ConnectorPage() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/**
+ * "Sign in with Xero": the settings and the app's secrets, kept by the server under an OAuth2 state;
+ * the platform's consent page then opens in the top window (platforms refuse to be framed) and
+ * sends the merchant back to Tandem's callback, which stores the connection.
+ */
+function SignInCard({ form, fields }: { form: { id: string; name: string; purposes: PurposeChoice[] }; fields: SignInForm }) {
+  const start = useFetcher<AuthorizeAnswer>();
+  const all = [...fields.configFields, ...fields.credentialFields];
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries([...all.map((f) => [f.name, f.defaultValue === undefined ? '' : String(f.defaultValue)]), ['displayName', '']]),
+  );
+  const set = (name: string) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
+  const [purposes, setChosen] = useState<string[]>(() => form.purposes.filter((p) => p.suggested).map((p) => p.value));
+  const errors = start.data && !start.data.ok ? start.data.errors : {};
+  const authorizeUrl = start.data?.ok ? start.data.authorizeUrl : null;
+  useEffect(() => {
+    if (authorizeUrl) window.open(authorizeUrl, '_top');
+  }, [authorizeUrl]);
+  return (
+    <Card>
+      <FormLayout>
+        <Text as="h2" variant="headingMd">
+          Sign in with {form.name}
+        </Text>
+        <TextField label="Name shown in Tandem" value={values.displayName} onChange={set('displayName')} autoComplete="off" />
+        {all.map((f) => (
+          <Field key={f.name} field={f} value={values[f.name] ?? ''} onChange={set(f.name)} error={errors[f.name]?.[0]} />
+        ))}
+        <Purposes choices={form.purposes} chosen={purposes} onChange={setChosen} error={errors.purposes?.[0]} />
+        <Button
+          variant="primary"
+          loading={start.state !== 'idle' || authorizeUrl !== null}
+          onClick={() => start.submit({ ...values, purposes: purposes.join(',') }, { method: 'post', action: `/app/connectors/${form.id}/authorize` })}
+        >
+          {`Sign in with ${form.name}`}
+        </Button>
+        <Text as="p" tone="subdued">
+          {form.name} asks you to approve Tandem, then sends you back here. Tokens and secrets are stored encrypted and never shown again.
+        </Text>
+        <Text as="p" tone="subdued">
+          Register this redirect URI in your {form.name} app first: {fields.redirectUri}
+        </Text>
+      </FormLayout>
+    </Card>
   );
 }
 

@@ -1,10 +1,11 @@
 // The Partners screens' loaders and actions as App Bridge calls them (a session token in the
 // Authorization header), against the Shopify simulator: three shops, one partnership between two.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startShopifySimulator, mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { useDatabase } from '../db.server.ts';
-import { env, resetEnvCache } from '../env.server.ts';
+import { resetEnvCache } from '../env.server.ts';
+import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
 
 const A = 'acme-supply.myshopify.com';
 const B = 'bay-retail.myshopify.com';
@@ -14,11 +15,7 @@ let t: TestDatabase;
 let shopify: ShopifySimulator;
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: [A, B, C].map((domain) => ({ domain, name: domain.split('.')[0], email: `owner@${domain}`, ianaTimezone: 'UTC' })),
-  });
+  shopify = await startAdminSimulator([A, B, C]);
   process.env.SHOPIFY_ADMIN_ORIGIN = shopify.url;
   resetEnvCache();
   t = await createTestDatabase('partners_routes');

@@ -1,13 +1,14 @@
 // The same first open as app.int.test.ts, against the Shopify simulator (simulators/shopify): the
 // token exchange and the afterAuth GraphQL query must satisfy a faithful stand-in, not only ours.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startShopifySimulator, mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
 import { Sku } from '../../connectors/sdk/types.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { useDatabase } from '../db.server.ts';
 import { env, resetEnvCache } from '../env.server.ts';
 import { createSyncContext } from '../sync/connections.server.ts';
+import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
 
 const SHOP = 'retailer-sim.myshopify.com';
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
@@ -16,11 +17,7 @@ let t: TestDatabase;
 let shopify: ShopifySimulator;
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: [{ domain: SHOP, name: 'Retailer Sim', email: 'owner@retailer.example', ianaTimezone: 'America/Toronto' }],
-  });
+  shopify = await startAdminSimulator([{ domain: SHOP, name: 'Retailer Sim', timezone: 'America/Toronto' }]);
   process.env.SHOPIFY_ADMIN_ORIGIN = shopify.url;
   resetEnvCache();
   t = await createTestDatabase('embedded_sim');
@@ -44,7 +41,7 @@ describe('when a merchant opens the embedded app against the Shopify simulator',
 
     expect(data).toMatchObject({ shopName: 'Retailer Sim', domain: SHOP });
     const shop = await t.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
-    expect(shop).toMatchObject({ timezone: 'America/Toronto', email: 'owner@retailer.example' });
+    expect(shop).toMatchObject({ timezone: 'America/Toronto', email: `owner@${SHOP}` });
     expect(await t.db.session.count({ where: { shop: SHOP, refreshToken: { not: null } } })).toBe(1);
   });
 });

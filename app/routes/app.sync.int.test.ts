@@ -2,11 +2,12 @@
 // prefix) and the loader reports that run's row; another shop's partnership is not found.
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startShopifySimulator, mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.ts';
 import { useDatabase } from '../db.server.ts';
-import { env, resetEnvCache } from '../env.server.ts';
+import { resetEnvCache } from '../env.server.ts';
+import { startAdminSimulator } from '../../test/support/admin-simulator.ts';
 
 const SUPPLIER = 'dune-supply.myshopify.com';
 const RETAILER = 'elm-retail.myshopify.com';
@@ -19,11 +20,7 @@ let shopify: ShopifySimulator;
 let partnershipId: string;
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: [SUPPLIER, RETAILER, OUTSIDER].map((domain) => ({ domain, name: domain.split('.')[0], email: `owner@${domain}`, ianaTimezone: 'UTC' })),
-  });
+  shopify = await startAdminSimulator([SUPPLIER, RETAILER, OUTSIDER]);
   Object.assign(process.env, { SHOPIFY_ADMIN_ORIGIN: shopify.url, REDIS_PREFIX: prefix });
   resetEnvCache();
   t = await createTestDatabase('sync_route');

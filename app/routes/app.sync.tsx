@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { database } from '../db.server.ts';
 import { requestManualRun } from '../jobs/enqueue.server.ts';
 import { appQueues } from '../jobs/app-queues.server.ts';
+import { isQueueUnavailable } from '../jobs/queues.server.ts';
 import { authenticate } from '../shopify.server.ts';
 import { RunRefused, RunSyncInput, loadSyncScreen, prepareManualRun, runProgress, type JobKind, type RunProgress } from '../sync/dashboard.server.ts';
 
@@ -33,6 +34,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const run = await requestManualRun(db, appQueues(), await prepareManualRun(db, session.shop, parsed.data));
     return data<ActionAnswer>({ ok: true, syncRunId: run.syncRunId ?? null });
   } catch (err) {
+    if (isQueueUnavailable(err)) return data<ActionAnswer>({ ok: false, errors: {}, message: `Could not start the run: ${(err as Error).message} Try again in a minute.` }, 503);
     if (!(err instanceof RunRefused)) throw err;
     return data<ActionAnswer>({ ok: false, errors: err.field ? { [err.field]: [err.message] } : {}, message: err.message }, err.code === 'not_found' ? 404 : 400);
   }

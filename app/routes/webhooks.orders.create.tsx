@@ -5,14 +5,23 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { receiveWebhook } from '../shopify.server.ts';
 import { database } from '../db.server.ts';
 import { appQueues } from '../jobs/app-queues.server.ts';
-import { enqueueForNewOrder } from '../jobs/shopify-order-webhook.server.ts';
+import { isQueueUnavailable } from '../jobs/queues.server.ts';
+import { enqueueForNewOrder, isMalformedWebhook } from '../jobs/shopify-order-webhook.server.ts';
 import { markWebhookProcessed } from '../sync/webhook-events.server.ts';
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const webhook = await receiveWebhook(request);
   if (webhook.duplicate && webhook.event.processedAt) return new Response(null, { status: 200 });
   const db = await database();
-  await enqueueForNewOrder(db, appQueues(), { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload });
+  try {
+    await enqueueForNewOrder(db, appQueues(), { shop: webhook.shop, webhookId: webhook.webhookId, payload: webhook.payload });
+  } catch (err) {
+    // 503 and the delivery left unprocessed: Shopify retries it, and the retry is not taken for a repeat.
+    if (isQueueUnavailable(err)) return new Response(`${(err as Error).message} Send this webhook again.`, { status: 503 });
+    // Signed by Shopify but not an order: refused, naming the field; the hourly pull still reads the order.
+    if (isMalformedWebhook(err)) return Response.json({ error: err.message }, { status: 400 });
+    throw err;
+  }
   await markWebhookProcessed(db, webhook.webhookId);
   return new Response(null, { status: 200 });
 };

@@ -1,36 +1,27 @@
 // The Approvals screen's engine: products a supplier offers wait as drafts at the retailer (made by
 // a real catalog sync into the Shopify simulator), one row per product; approving publishes it,
 // rejecting keeps it unpublished, and a shop only ever sees and decides its own.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
+import type { TestDatabase } from '../../test/support/db.ts';
+import { usePartnerWorld } from '../../test/support/partner-world.ts';
 import { createPartners, deleteProduct, productWith, type Partners } from '../../test/support/partners.ts';
 import { ApprovalDecision, ApprovalRefused, countProductsAwaitingApproval, decideApprovals, loadApprovalsScreen } from './approvals.server.ts';
-import { createSyncContext, type SyncContext } from './connections.server.ts';
+import type { SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 
 const SHIRT_PHOTO = { url: 'https://cdn.shopify.com/s/files/1/0001/files/linen-shirt.png', altText: 'Linen shirt, folded' };
 
+const world = usePartnerWorld('approvals', { pricingRule: { markupPercent: 100, rounding: 'x.99' } });
 let database: TestDatabase;
 let sim: ShopifySimulator;
 let ctx: SyncContext;
 let p: Partners;
 
-beforeAll(async () => {
-  database = await createTestDatabase('approvals');
-  sim = await startShopifySimulator({ latencyMs: 0 });
-  ctx = createSyncContext(database.db);
-});
-afterAll(async () => {
-  await sim.close();
-  await database.drop();
-});
+beforeEach(() => void ({ database, sim, ctx, partners: p } = world));
 
 beforeEach(async () => {
-  sim.reset();
-  await database.db.shop.deleteMany();
-  p = await createPartners(database.db, sim, { pricingRule: { markupPercent: 100, rounding: 'x.99' } });
   sim.seedProducts(p.supplierDomain, [
     {
       ...productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00', { images: [SHIRT_PHOTO] }),

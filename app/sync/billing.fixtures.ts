@@ -101,7 +101,7 @@ export async function connectStripe(db: Db, shopId: string, accountId: string, s
   return connection.id;
 }
 
-/** An order Tandem forwarded to the supplier at `forwardedAt`. */
+/** An order Tandem forwarded to the supplier at `forwardedAt`, for `total` at wholesale (the retailer's own price is higher). */
 export async function forwardedOrder(db: Db, partnershipId: string, forwardedAt: string, total: string, extra: { currency?: string; state?: 'FORWARDED' | 'POSTED' | 'FULFILLED' | 'FAILED' | 'CANCELLED' } = {}) {
   orderNumber += 1;
   return db.orderLink.create({
@@ -112,7 +112,8 @@ export async function forwardedOrder(db: Db, partnershipId: string, forwardedAt:
       state: extra.state ?? 'FORWARDED',
       content: {},
       contentHash: `hash-${orderNumber}`,
-      totalAmount: total,
+      totalAmount: (Number(total) * 2).toFixed(2),
+      wholesaleAmount: total,
       currency: extra.currency ?? 'USD',
       retailerCreatedAt: new Date(forwardedAt),
       forwardedAt: new Date(forwardedAt),

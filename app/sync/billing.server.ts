@@ -158,11 +158,14 @@ export interface DayAmount {
   otherCurrencyOrders: number;
 }
 
-/** The day's charge: order totals in the charge currency plus the fee, rounded half up. */
-export function amountForDay(orders: { totalAmount: string; currency: string }[], terms: BillingTerms): DayAmount {
+/**
+ * The day's charge: the orders' wholesale totals (what the supplier sells them for, see
+ * wholesale.ts) in the charge currency plus the fee, rounded half up.
+ */
+export function amountForDay(orders: { wholesaleAmount: string; currency: string }[], terms: BillingTerms): DayAmount {
   const currency = (terms.currency ?? orders[0]?.currency ?? 'USD').toUpperCase();
   const billed = orders.filter((o) => o.currency.toUpperCase() === currency);
-  const sum = billed.reduce((total, o) => total + toMinorUnits(o.totalAmount, currency), 0);
+  const sum = billed.reduce((total, o) => total + toMinorUnits(o.wholesaleAmount, currency), 0);
   const fee = Math.round((sum * terms.feePercent) / 100);
   return { amountMinor: sum + fee, currency, orderCount: billed.length, otherCurrencyOrders: orders.length - billed.length };
 }
@@ -353,11 +356,14 @@ async function recordIntent(ctx: BillingContext, partnership: Loaded, day: strin
   const { start, end } = localDayBounds(day, partnership.supplier.timezone);
   const orders = await db.orderLink.findMany({
     where: { partnershipId: partnership.id, forwardedAt: { gte: start, lt: end }, state: { notIn: ['FAILED', 'CANCELLED'] } },
-    select: { totalAmount: true, currency: true },
+    select: { wholesaleAmount: true, totalAmount: true, currency: true },
     orderBy: { forwardedAt: 'asc' },
   });
   const due = amountForDay(
-    orders.map((o) => ({ totalAmount: o.totalAmount.toString(), currency: o.currency })),
+    // wholesaleAmount is set when an order is forwarded. The migration that added it filled it in
+    // from each order's invoice; an order forwarded before it without an invoice has only its
+    // retailer total, the amount billed before.
+    orders.map((o) => ({ wholesaleAmount: (o.wholesaleAmount ?? o.totalAmount).toFixed(2), currency: o.currency })),
     terms,
   );
   if (due.otherCurrencyOrders > 0) {

@@ -53,9 +53,9 @@ describe('when the day amount is computed', () => {
     const terms = BillingTerms.parse({ feePercent: 2.5, currency: 'usd' });
     const due = amountForDay(
       [
-        { totalAmount: '100.00', currency: 'USD' },
-        { totalAmount: '20.10', currency: 'USD' },
-        { totalAmount: '50.00', currency: 'CAD' },
+        { wholesaleAmount: '100.00', currency: 'USD' },
+        { wholesaleAmount: '20.10', currency: 'USD' },
+        { wholesaleAmount: '50.00', currency: 'CAD' },
       ],
       terms,
     );
@@ -67,7 +67,7 @@ describe('when the day amount is computed', () => {
   it('bills in the first order currency when the terms name none, and charges nothing for no orders', () => {
     const terms = BillingTerms.parse({});
 
-    expect(amountForDay([{ totalAmount: '7.00', currency: 'EUR' }], terms)).toEqual({ amountMinor: 700, currency: 'EUR', orderCount: 1, otherCurrencyOrders: 0 });
+    expect(amountForDay([{ wholesaleAmount: '7.00', currency: 'EUR' }], terms)).toEqual({ amountMinor: 700, currency: 'EUR', orderCount: 1, otherCurrencyOrders: 0 });
     expect(amountForDay([], terms)).toEqual({ amountMinor: 0, currency: 'USD', orderCount: 0, otherCurrencyOrders: 0 });
     expect(terms.method).toBe('payment_intent');
   });

@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChangedSince } from '../../connectors/sdk/types.ts';
-import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createPartners, deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
+import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
+import type { TestDatabase } from '../../test/support/db.ts';
+import { usePartnerWorld } from '../../test/support/partner-world.ts';
+import { deleteProduct, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
 import { CATALOG_STREAM, pullSupplierCatalog } from './catalog.server.ts';
-import { createSyncContext, type SyncContext } from './connections.server.ts';
+import type { SyncContext } from './connections.server.ts';
 
+const world = usePartnerWorld('catalog_pull');
 let database: TestDatabase;
 let sim: ShopifySimulator;
 let ctx: SyncContext;
 let p: Partners;
 
-beforeAll(async () => {
-  database = await createTestDatabase('catalog_pull');
-  sim = await startShopifySimulator({ latencyMs: 0 });
-  ctx = createSyncContext(database.db);
-});
-afterAll(async () => {
-  await sim.close();
-  await database.drop();
-});
+beforeEach(() => void ({ database, sim, ctx, partners: p } = world));
 beforeEach(async () => {
-  sim.reset();
-  await database.db.shop.deleteMany();
-  p = await createPartners(database.db, sim);
   // 20 products: three pages of the connector's 8 (PRODUCTS_PAGE).
   sim.seedProducts(p.supplierDomain, Array.from({ length: 20 }, (_, i) => productWith(`Product ${i + 1}`, [`P${i + 1}`], '10.00')));
 });

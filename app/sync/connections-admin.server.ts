@@ -5,7 +5,7 @@
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { getConnector, listConnectors } from '../../connectors/index.ts';
-import { requireCapability } from '../../connectors/sdk/connector.ts';
+import { requireCapability, type Credentials } from '../../connectors/sdk/connector.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import { Sku } from '../../connectors/sdk/types.ts';
 import type { Capability } from '../../connectors/sdk/capabilities.ts';
@@ -75,7 +75,7 @@ export function purposeChoices(manifest: Pick<ConnectorManifest, 'capabilities'>
 }
 
 /** The `purposes` form value (comma-separated) checked against what the connector can serve. */
-function parsePurposes(raw: unknown, choices: PurposeChoice[]): { purposes: ConnectionPurpose[] } | { error: string } {
+export function parsePurposes(raw: unknown, choices: PurposeChoice[]): { purposes: ConnectionPurpose[] } | { error: string } {
   const names = typeof raw === 'string' ? raw.split(',').map((p) => p.trim()).filter(Boolean) : [];
   const unknown = names.filter((n) => !choices.some((c) => c.value === n));
   if (unknown.length) return { error: `Choose from ${choices.map((c) => c.label).join(', ')} (not ${unknown.join(', ')})` };
@@ -134,7 +134,7 @@ export class ConnectRefused extends Error {
 }
 
 /** Form strings to the types the config schema expects; an empty input means "use the default". */
-function formValue(field: ConfigFormField, raw: unknown): unknown {
+export function formValue(field: ConfigFormField, raw: unknown): unknown {
   if (field.type === 'boolean') return raw === 'true' || raw === 'on';
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   if (field.type === 'number') return Number(raw);
@@ -170,13 +170,26 @@ export async function connect(db: Db, shopDomain: string, connectorId: string, f
   const configJson = config.data as Prisma.InputJsonObject;
   const account = String(config.data[fields.configFields[0]?.name ?? ''] ?? manifest.id);
   const displayName = typeof form.displayName === 'string' && form.displayName.trim() ? form.displayName.trim() : null;
-  const where = { shopId_platform_externalAccount: { shopId: shop.id, platform: manifest.id, externalAccount: account } };
+  return storeConnection(db, { shopId: shop.id, connectorId: manifest.id, account, displayName, config: configJson, credentials, purposes: chosen.purposes });
+}
+
+/**
+ * Creates the shop's connection to the account, or reconnects it (new settings and credentials,
+ * ACTIVE again): the credentials stored encrypted, the chosen purposes merged with Tandem's own.
+ */
+export async function storeConnection(
+  db: Db,
+  input: { shopId: string; connectorId: string; account: string; displayName: string | null; config: Prisma.InputJsonObject; credentials: Credentials; purposes: ConnectionPurpose[] },
+): Promise<ConnectionSummary> {
+  const choices = purposeChoices(getConnector(input.connectorId).manifest);
+  const where = { shopId_platform_externalAccount: { shopId: input.shopId, platform: input.connectorId, externalAccount: input.account } };
   const existing = await db.connection.findUnique({ where, select: { purposes: true } });
-  const purposes = mergePurposes(existing?.purposes ?? [], chosen.purposes, fields.purposes);
+  const purposes = mergePurposes(existing?.purposes ?? [], input.purposes, choices);
+  const sealed = sealCredentials(input.credentials);
   const row = await db.connection.upsert({
     where,
-    create: { shopId: shop.id, platform: manifest.id, externalAccount: account, displayName, config: configJson, credentials: sealCredentials(credentials), purposes },
-    update: { displayName, config: configJson, credentials: sealCredentials(credentials), status: 'ACTIVE', purposes },
+    create: { shopId: input.shopId, platform: input.connectorId, externalAccount: input.account, displayName: input.displayName, config: input.config, credentials: sealed, purposes },
+    update: { displayName: input.displayName, config: input.config, credentials: sealed, status: 'ACTIVE', purposes },
   });
   return summary(row);
 }

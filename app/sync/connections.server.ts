@@ -1,6 +1,7 @@
 // From a Connection row to a live connector: decrypt the credentials, give the connector a store
 // that re-encrypts rotated tokens under a row lock, and a rate-limit budget. The engine asks the
 // registry for the platform's module by id; it never imports a concrete connector.
+import type { StockLock } from './stock-context.server.ts';
 import { z } from 'zod';
 import { getConnector } from '../../connectors/index.ts';
 import { unlimitedBudget, type Budget } from '../../connectors/sdk/budget.ts';
@@ -8,6 +9,7 @@ import { silentLogger, type Connector, type CredentialStore, type Credentials, t
 import type { Db } from '../db.server.ts';
 import type { Connection } from '../generated/prisma/client.ts';
 import type { AlertMailer } from './alert-email.server.ts';
+import type { CatalogPullLease } from './catalog-pull-lease.server.ts';
 import { env } from '../env.server.ts';
 import { secrets } from './crypto.server.ts';
 
@@ -38,6 +40,13 @@ export interface SyncContext {
   usage?: ApiUsage;
   /** Emails new WARNING and CRITICAL alerts when SMTP is configured; none: the admin only. */
   mailer?: AlertMailer;
+  /**
+   * Serialises work on the same supplier variants across workers (the oversell guard, order
+   * forwarding); none: the process's own lock (stock-context.server.ts).
+   */
+  lock?: StockLock;
+  /** One pull per catalog source at a time across workers (jobs layer); none: every sync pulls. */
+  catalogPullLease?: CatalogPullLease;
 }
 
 export interface ApiUsage {

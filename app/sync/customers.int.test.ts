@@ -1,18 +1,20 @@
 // The buyer (the retailer) at the platforms orders and invoices are written to: found by account
 // id, then by email, linked once and never overwritten; created at sale time only where the
 // platform needs a customer, and reported. Over the Shopify, WooCommerce, Lightspeed and Xero simulators.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
 import type { XeroSimulator } from '../../simulators/xero/index.ts';
 import { backOffices, connectXero, type BackOffice } from '../../test/support/back-office.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createPartners, productWith, type Partners } from '../../test/support/partners.ts';
+import type { TestDatabase } from '../../test/support/db.ts';
+import { usePartnerWorld } from '../../test/support/partner-world.ts';
+import { productWith, type Partners } from '../../test/support/partners.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
-import { createSyncContext, type SyncContext } from './connections.server.ts';
+import type { SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 import { pullRetailerOrders } from './orders.server.ts';
 import { requireCapability } from '../../connectors/sdk/connector.ts';
 
+const world = usePartnerWorld('customers');
 let database: TestDatabase;
 let shopify: ShopifySimulator;
 let ctx: SyncContext;
@@ -21,21 +23,10 @@ const closing: Array<() => Promise<void>> = [];
 
 const address = (name: string, phone: string) => ({ firstName: name, lastName: 'Buyer', address1: '1 Main St', city: 'Portland', provinceCode: 'OR', countryCode: 'US', zip: '97201', phone });
 
-beforeAll(async () => {
-  database = await createTestDatabase('customers');
-  shopify = await startShopifySimulator({ latencyMs: 0 });
-  ctx = createSyncContext(database.db);
-});
-afterAll(async () => {
-  await shopify.close();
-  await database.drop();
-});
+beforeEach(() => void ({ database, sim: shopify, ctx, partners: p } = world));
 
 /** The supplier's Shopify catalog listed at the retailer "Corner Store" (buyer@corner.example). */
 beforeEach(async () => {
-  shopify.reset();
-  await database.db.shop.deleteMany();
-  p = await createPartners(database.db, shopify);
   await database.db.shop.update({ where: { id: p.retailerShopId }, data: { name: 'Corner Store', email: 'buyer@corner.example' } });
   shopify.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00'), productWith('Canvas Tote', ['TOTE'], '7.50')]);
   await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });

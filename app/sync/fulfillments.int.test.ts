@@ -1,16 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { requireCapability, type Connector } from '../../connectors/sdk/connector.ts';
 import type { FulfillmentCreateInput, Sku } from '../../connectors/sdk/types.ts';
-import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createPartners, productWith, type Partners } from '../../test/support/partners.ts';
+import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
+import type { TestDatabase } from '../../test/support/db.ts';
+import { usePartnerWorld } from '../../test/support/partner-world.ts';
+import { productWith, type Partners } from '../../test/support/partners.ts';
 import type { Connection } from '../generated/prisma/client.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
-import { createSyncContext, type SyncContext } from './connections.server.ts';
+import type { SyncContext } from './connections.server.ts';
 import { pushFulfillments } from './fulfillments.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 import { pullRetailerOrders } from './orders.server.ts';
 
+const world = usePartnerWorld('fulfillments');
 let database: TestDatabase;
 let sim: ShopifySimulator;
 let ctx: SyncContext;
@@ -21,21 +23,10 @@ let retailerOrderId: string;
 const ADDRESS = { firstName: 'Ada', lastName: 'Lovelace', address1: '1 Main St', city: 'Portland', provinceCode: 'OR', countryCode: 'US', zip: '97201' };
 const sku = (s: string) => s as Sku;
 
-beforeAll(async () => {
-  database = await createTestDatabase('fulfillments');
-  sim = await startShopifySimulator({ latencyMs: 0 });
-  ctx = createSyncContext(database.db);
-});
-afterAll(async () => {
-  await sim.close();
-  await database.drop();
-});
+beforeEach(() => void ({ database, sim, ctx, partners: p } = world));
 
 /** A retailer order for 2 × SHIRT-S and 1 × TOTE, forwarded to the supplier. */
 beforeEach(async () => {
-  sim.reset();
-  await database.db.shop.deleteMany();
-  p = await createPartners(database.db, sim);
   sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00'), productWith('Canvas Tote', ['TOTE'], '7.50')]);
   // The retailer also sells its own mug on the same order: Tandem must leave that line open.
   sim.seedProducts(p.retailerDomain, [productWith('Own Mug', ['MUG'], '9.00')]);

@@ -27,6 +27,7 @@ import { resolveAlert } from './alerts.server.ts';
 import { localDayOf, addDays } from './billing.server.ts';
 import { connectionFor, type SyncContext } from './connections.server.ts';
 import { buyerOf, customerEvent, customerForSale } from './customers.server.ts';
+import { wholesaleLinesOf } from './wholesale.ts';
 
 const HOUR = 3_600_000;
 /** Attempts before Tandem gives up and asks the merchant to enter the invoice by hand. */
@@ -93,7 +94,7 @@ export function invoiceContentOf(supplierOrder: TandemOrder, orderName: string, 
     currency: supplierOrder.currency,
     issuedOn,
     dueOn: addDays(issuedOn, PAYMENT_DAYS),
-    lines: supplierOrder.lineItems.map((l) => ({ description: l.title, sku: l.sku, quantity: l.quantity, unitPrice: l.price })),
+    lines: wholesaleLinesOf(supplierOrder),
   };
 }
 

@@ -9,7 +9,8 @@ import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { ProductInput, Sku, TandemOption, TandemProduct, TandemVariant } from '../../connectors/sdk/types.ts';
 import type { Db } from '../db.server.ts';
 import type { Connection, Listing, Partnership, Shop, SourceVariant } from '../generated/prisma/client.ts';
-import { pullSupplierCatalog, type PullResult, type SyncMode } from './catalog.server.ts';
+import type { PullResult, SyncMode } from './catalog.server.ts';
+import { pullSourceCatalog } from './catalog-pull-lease.server.ts';
 import type { SyncContext } from './connections.server.ts';
 import { offerNewVariants, planListingUpdates, productsAwaitingCreation, relinkRecreatedVariants, variantsWithoutSku, type PlannedListing } from './partial-plan.server.ts';
 import { parsePricingRule, retailPrice, type PricingRule } from './pricing.ts';
@@ -24,6 +25,11 @@ export interface CatalogSyncOptions {
   syncRunId?: string;
   /** False when the caller already pulled the supplier's catalog (one pull, many partners). */
   pull?: boolean;
+  /**
+   * When the sync was asked for: another sync's pull of the same source that started since then
+   * is reused instead of pulling again (see catalog-pull-lease.server.ts). Default: now.
+   */
+  freshSince?: Date;
   /** "Sync to partners now" on chosen products: only these SourceVariant ids are offered or pushed. */
   sourceVariantIds?: string[];
   /**
@@ -167,9 +173,15 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
       const source = await sourceConnectionOf(ctx.db, partnership);
       const target = await targetConnectionOf(ctx.db, partnership);
       if (options.pull !== false) {
-        pull = await pullSupplierCatalog(ctx, source.id, { mode: options.mode });
-        count(tally, 'supplierProductsRead', pull.products);
-        count(tally, 'supplierVariantsDeleted', pull.ghosts);
+        const leased = await pullSourceCatalog(ctx, source.id, { mode: options.mode, freshSince: options.freshSince });
+        pull = leased.result;
+        if (leased.shared) {
+          // Another partnership's sync of the same source pulled it after this one was asked for.
+          count(tally, 'supplierPullShared', 1);
+        } else {
+          count(tally, 'supplierProductsRead', pull.products);
+          count(tally, 'supplierVariantsDeleted', pull.ghosts);
+        }
       }
       const retailer = await ctx.connectorFor(target);
       const chosen = await chosenVariants(ctx.db, source.id, options);
@@ -216,6 +228,8 @@ export interface PricePushOptions {
   mode: SyncMode;
   /** Only these SourceVariant ids (a manual push of chosen products). */
   sourceVariantIds?: string[];
+  /** When the push was asked for (see CatalogSyncOptions.freshSince). Default: now. */
+  freshSince?: Date;
 }
 
 /**
@@ -230,8 +244,8 @@ export async function pushPricesToPartner(ctx: SyncContext, partnershipId: strin
   if (partnership.status !== 'ACTIVE') return tally;
   const source = await sourceConnectionOf(ctx.db, partnership);
   const retailer = await ctx.connectorFor(await targetConnectionOf(ctx.db, partnership));
-  const pull = await pullSupplierCatalog(ctx, source.id, { mode: 'PARTIAL' });
-  count(tally, 'supplierProductsRead', pull.products);
+  const pull = await pullSourceCatalog(ctx, source.id, { mode: 'PARTIAL', freshSince: options.freshSince });
+  count(tally, pull.shared ? 'supplierPullShared' : 'supplierProductsRead', pull.shared ? 1 : pull.result.products);
   const sides: Sides = {
     ctx,
     partnership,

@@ -1,18 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Connector } from '../../connectors/sdk/connector.ts';
 import { Unavailable } from '../../connectors/sdk/errors.ts';
 import type { OrderCreateInput } from '../../connectors/sdk/types.ts';
-import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { idOf } from '../../simulators/shopify/ids.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createPartners, editProduct, productWith, type Partners } from '../../test/support/partners.ts';
+import type { TestDatabase } from '../../test/support/db.ts';
+import { usePartnerWorld } from '../../test/support/partner-world.ts';
+import { editProduct, productWith, type Partners } from '../../test/support/partners.ts';
 import type { Connection } from '../generated/prisma/client.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
-import { createSyncContext, type SyncContext } from './connections.server.ts';
+import type { SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 import { forwardOrder, forwardReference, orderFailedKey, pullRetailerOrders } from './orders.server.ts';
 import { orderKeyOf } from './reservations.server.ts';
 
+const world = usePartnerWorld('orders');
 let database: TestDatabase;
 let sim: ShopifySimulator;
 let ctx: SyncContext;
@@ -20,21 +22,10 @@ let p: Partners;
 
 const ADDRESS = { firstName: 'Ada', lastName: 'Lovelace', address1: '1 Main St', city: 'Portland', provinceCode: 'OR', countryCode: 'US', zip: '97201' };
 
-beforeAll(async () => {
-  database = await createTestDatabase('orders');
-  sim = await startShopifySimulator({ latencyMs: 0 });
-  ctx = createSyncContext(database.db);
-});
-afterAll(async () => {
-  await sim.close();
-  await database.drop();
-});
+beforeEach(() => void ({ database, sim, ctx, partners: p } = world));
 
 /** Supplier catalog listed at the retailer: SHIRT-S, SHIRT-M at 20.00 and TOTE at 7.50 wholesale. */
 beforeEach(async () => {
-  sim.reset();
-  await database.db.shop.deleteMany();
-  p = await createPartners(database.db, sim);
   sim.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00'), productWith('Canvas Tote', ['TOTE'], '7.50')]);
   await pullSupplierCatalog(ctx, p.supplierConnectionId, { mode: 'FULL' });
   await syncCatalogToPartner(ctx, p.partnershipId, { mode: 'PARTIAL', trigger: 'manual' });

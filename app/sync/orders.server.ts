@@ -21,7 +21,9 @@ import { sourceConnectionOf, targetConnectionOf } from './listings.server.ts';
 import { diagnoseOrder, loadSupplierVariants, OrderContent, type OrderProblem, type ReadyLine } from './order-diagnosis.server.ts';
 import { TANDEM_ORDER_REFERENCE_PREFIX } from './oversell.server.ts';
 import { consumeReservation, orderKeyOf } from './reservations.server.ts';
+import { processStockLock } from './stock-context.server.ts';
 import { POSTABLE, postToSystemOfRecord, systemOfRecordOf } from './system-of-record.server.ts';
+import { wholesaleLinesOf, wholesaleTotal } from './wholesale.ts';
 
 /** Re-read orders stamped shortly before the last watermark: platforms stamp updates out of order. */
 export const ORDER_LOOKBACK_MS = 2 * 60_000;
@@ -315,7 +317,12 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
   const preview = await diagnosisOf(ctx.db, OrderContent.parse(link.content));
   const customer = preview.ok && connector.capabilities.has('orders.write') ? await customerForSale(ctx, supplierConnection, connector, buyer, 'orders.write') : null;
 
-  const result = await ctx.db.$transaction(
+  // Under the stock lock of the supplier variants it sells, as the oversell guard nets a sale
+  // under it: a guard running meanwhile either netted the units first (its hold is consumed below,
+  // so the supplier order does not take them again) or finds the order forwarded once it gets the
+  // lock and nets nothing. Without it both took the units (chaos suite: webhook-abuse).
+  const lockKeys = preview.ok ? preview.lines.map((l) => l.variant.id) : [];
+  const result = await (ctx.lock ?? processStockLock)(lockKeys, () => ctx.db.$transaction(
     async (tx) => {
       const [locked] = await tx.$queryRaw<Pick<OrderLink, 'state' | 'failureReason' | 'supplierOrderId'>[]>`
         SELECT state, "failureReason", "supplierOrderId" FROM "OrderLink" WHERE id = ${orderLinkId} FOR UPDATE`;
@@ -350,7 +357,16 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
       }
       await tx.orderLink.update({
         where: { id: orderLinkId },
-        data: { state: 'FORWARDED', supplierOrderId: created.externalId, supplierOrderName: created.name, forwardedAt: ctx.now(), failureReason: null, failureDetail: Prisma.DbNull },
+        data: {
+          state: 'FORWARDED',
+          supplierOrderId: created.externalId,
+          supplierOrderName: created.name,
+          // What billing.daily charges: the supplier order's total, the same lines the invoice bills.
+          wholesaleAmount: wholesaleTotal(wholesaleLinesOf(created)),
+          forwardedAt: ctx.now(),
+          failureReason: null,
+          failureDetail: Prisma.DbNull,
+        },
       });
       await tx.orderEvent.create({ data: { orderLinkId, state: 'FORWARDED', message: `Sent to ${supplierName} as order ${created.name} (${created.externalId}).`, at: ctx.now() } });
       // The invoice's intent rides with the forward: a forwarded order always has its invoice row.
@@ -362,7 +378,7 @@ export async function forwardOrder(ctx: SyncContext, orderLinkId: string, loaded
     },
     // The supplier's create is one HTTP call (plus a lookup): give it time, not forever.
     { timeout: 60_000, maxWait: 30_000 },
-  );
+  ));
 
   if (result.outcome === 'failed') {
     for (const shopId of [partnership.retailerShopId, partnership.supplierShopId]) {

@@ -95,6 +95,9 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
 
   const lock = ctx.lock ?? processStockLock;
   return lock(ids, async () => {
+    // A delivery that arrives after the order was forwarded (the hourly pull got there first): the
+    // supplier's own copy of the order took those units, so they are never netted again.
+    await settleForwardedSales(ctx, orderKey, input, sales);
     // Re-read under the lock: a concurrent delivery of the same order may have finished meanwhile.
     const reservations = await reservationsOf(ctx.db, orderKey);
     const pending = new Set(reservations.filter((r) => ids.includes(r.sourceVariantId) && isPending(r)).map((r) => r.sourceVariantId));
@@ -234,6 +237,23 @@ export async function protectAgainstOversell(ctx: StockContext, input: OversellI
 /** A supplier count after `units` sold at a retailer: never below zero, and one already at or below zero is left as it is. */
 function netOut(shown: number, units: number): number {
   return shown <= 0 ? shown : Math.max(0, shown - units);
+}
+
+/**
+ * Marks the holds of retailer sales whose supplier already has the forwarded order CONSUMED (as
+ * forwarding does with a hold it used), so they are not netted: the supplier's platform took the
+ * units when Tandem created the order there.
+ */
+async function settleForwardedSales(ctx: StockContext, orderKey: string, input: OversellInput, sales: Map<string, Sale>) {
+  const forwarded = await ctx.db.orderLink.findMany({
+    where: { retailerOrderId: input.order.externalId, supplierOrderId: { not: null }, partnership: { retailer: { domain: input.shopDomain } } },
+    select: { partnership: { select: { supplierShopId: true } } },
+  });
+  if (forwarded.length === 0) return;
+  const suppliers = new Set(forwarded.map((l) => l.partnership.supplierShopId));
+  const taken = [...sales.values()].filter((s) => s.retailerUnits > 0 && suppliers.has(s.variant.connection.shopId)).map((s) => s.variant.id);
+  if (taken.length === 0) return;
+  await ctx.db.reservation.updateMany({ where: { orderKey, sourceVariantId: { in: taken }, state: 'HELD', quantity: 0 }, data: { state: 'CONSUMED' } });
 }
 
 function isTandemOrder(order: OversellOrder): boolean {

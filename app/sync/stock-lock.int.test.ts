@@ -3,7 +3,9 @@ import { deletePrefix, testRedis, uniquePrefix } from '../../test/support/redis.
 import { redisStockLock } from './stock-lock.server.ts';
 
 const redis = testRedis();
-const prefix = `{${uniquePrefix('stock-lock')}}:`;
+const prefix = uniquePrefix('stock-lock');
+/** Where the lock keeps a variant's key: under the deployment's prefix. */
+const keyOf = (variantId: string) => `${prefix}:stock-lock:{stock}:${variantId}`;
 afterAll(async () => {
   await deletePrefix(redis, prefix);
   redis.disconnect();
@@ -44,10 +46,10 @@ describe('when two workers lock overlapping variants', () => {
     await expect(
       lock(['v7'], async () => {
         await sleep(200);
-        expect(await redis.exists(`${prefix}v7`)).toBe(1);
+        expect(await redis.exists(keyOf('v7'))).toBe(1);
         throw new Error('killed');
       }),
     ).rejects.toThrow('killed');
-    expect(await redis.exists(`${prefix}v7`)).toBe(0);
+    expect(await redis.exists(keyOf('v7'))).toBe(0);
   });
 });

@@ -7,8 +7,8 @@ import { Unavailable } from '../../connectors/sdk/errors.ts';
 import type { StockLock } from './stock-context.server.ts';
 
 export interface RedisStockLockOptions {
-  /** Key prefix; its `{…}` hash tag keeps every lock key in one Redis Cluster slot (scripts need that). */
-  prefix?: string;
+  /** The deployment's REDIS_PREFIX (or a test's): every lock key lives under it. */
+  prefix: string;
   /** How long a lock outlives a dead worker. Renewed every third of it while the work runs. */
   leaseMs?: number;
   /** How long to wait for busy variants before giving the job back to the queue. */
@@ -36,8 +36,10 @@ for i, key in ipairs(KEYS) do
 end
 return 1`;
 
-export function redisStockLock(redis: Redis, options: RedisStockLockOptions = {}): StockLock {
-  const prefix = options.prefix ?? '{tandem-stock}:';
+export function redisStockLock(redis: Redis, options: RedisStockLockOptions): StockLock {
+  // One `{stock}` hash tag keeps every lock key in one Redis Cluster slot, as the all-or-none
+  // scripts over many keys require.
+  const prefix = `${options.prefix}:stock-lock:{stock}:`;
   const leaseMs = options.leaseMs ?? 30_000;
   const waitMs = options.waitMs ?? 20_000;
   return async (variantIds, work) => {

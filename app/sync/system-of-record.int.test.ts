@@ -1,17 +1,19 @@
 // Forwarded orders posted on to the supplier's system of record (a WooCommerce, BigCommerce or
 // Lightspeed store it keeps its books in), over the Shopify simulator and the store's simulator.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { idOf } from '../../simulators/shopify/ids.ts';
 import { backOffices, connectXero, type BackOffice } from '../../test/support/back-office.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createPartners, productWith, type Partners } from '../../test/support/partners.ts';
+import type { TestDatabase } from '../../test/support/db.ts';
+import { usePartnerWorld } from '../../test/support/partner-world.ts';
+import { productWith, type Partners } from '../../test/support/partners.ts';
 import { pullSupplierCatalog } from './catalog.server.ts';
-import { createSyncContext, type SyncContext } from './connections.server.ts';
+import type { SyncContext } from './connections.server.ts';
 import { syncCatalogToPartner } from './listings.server.ts';
 import { forwardReference, pullRetailerOrders } from './orders.server.ts';
 import { postingFailedKey, postToSystemOfRecord, systemOfRecordReference } from './system-of-record.server.ts';
 
+const world = usePartnerWorld('system_of_record');
 let database: TestDatabase;
 let shopify: ShopifySimulator;
 let ctx: SyncContext;
@@ -21,21 +23,10 @@ const closing: Array<() => Promise<void>> = [];
 
 const ADDRESS = { firstName: 'Ada', lastName: 'Lovelace', address1: '1 Main St', city: 'Portland', provinceCode: 'OR', countryCode: 'US', zip: '97201', phone: '555-0100' };
 
-beforeAll(async () => {
-  database = await createTestDatabase('system_of_record');
-  shopify = await startShopifySimulator({ latencyMs: 0 });
-  ctx = createSyncContext(database.db);
-});
-afterAll(async () => {
-  await shopify.close();
-  await database.drop();
-});
+beforeEach(() => void ({ database, sim: shopify, ctx, partners: p } = world));
 
 /** The supplier's Shopify catalog (SHIRT-S, SHIRT-M at 20.00, TOTE at 7.50) listed at the retailer, which is "Corner Store". */
 beforeEach(async () => {
-  shopify.reset();
-  await database.db.shop.deleteMany();
-  p = await createPartners(database.db, shopify);
   await database.db.shop.update({ where: { id: p.retailerShopId }, data: { name: 'Corner Store', email: 'buyer@corner.example' } });
   await database.db.shop.update({ where: { id: p.supplierShopId }, data: { name: 'Acme Supply' } });
   shopify.seedProducts(p.supplierDomain, [productWith('Linen Shirt', ['SHIRT-S', 'SHIRT-M'], '20.00'), productWith('Canvas Tote', ['TOTE'], '7.50')]);

@@ -8,6 +8,7 @@ import { createCustomer, findCustomer } from './customers.ts';
 import { listFulfillments } from './fulfillments.ts';
 import { readInventory, writeInventory } from './inventory.ts';
 import { manifest, type LightspeedConfig } from './manifest.ts';
+import { lightspeedOAuth } from './oauth.ts';
 import { Outlet } from './outlet.ts';
 import { Sales } from './sales.ts';
 import { verifyLightspeedWebhook } from './webhooks.ts';
@@ -48,4 +49,4 @@ export function createLightspeedConnector(config: LightspeedConfig, deps: Connec
   };
 }
 
-export default defineConnector({ manifest, create: (config, deps) => createLightspeedConnector(config, deps) });
+export default defineConnector({ manifest, create: (config, deps) => createLightspeedConnector(config, deps), oauth: lightspeedOAuth });

@@ -5,6 +5,7 @@ import type { Budget } from './budget.ts';
 import { type Capability, type CapabilityMethods, requiredMethods } from './capabilities.ts';
 import { ConnectorError } from './errors.ts';
 import type { ConnectorManifest } from './manifest.ts';
+import type { OAuthFlow } from './oauth.ts';
 
 /** A connection's secrets, decrypted. Which keys are used depends on the manifest's authKind. */
 export interface Credentials {
@@ -62,6 +63,8 @@ export interface ConnectorModule<Config extends z.ZodObject = z.ZodObject> {
   manifest: ConnectorManifest<Config>;
   /** Builds a connector for one connection. Must not call the platform (creation is cheap). */
   create(config: z.infer<Config>, deps: ConnectorDeps): Connector;
+  /** authKind 'oauth2': the platform's authorization-code flow, offered by the marketplace. */
+  oauth?: OAuthFlow;
 }
 
 /**

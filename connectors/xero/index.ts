@@ -4,6 +4,7 @@ import { XeroClient } from './client.ts';
 import { createCustomer, findCustomer } from './customers.ts';
 import { findInvoiceByReference, postInvoice } from './invoices.ts';
 import { manifest, type XeroConfig } from './manifest.ts';
+import { xeroOAuth } from './oauth.ts';
 
 export function createXeroConnector(config: XeroConfig, deps: ConnectorDeps): Connector {
   const xero = new XeroClient({
@@ -25,4 +26,4 @@ export function createXeroConnector(config: XeroConfig, deps: ConnectorDeps): Co
   };
 }
 
-export default defineConnector({ manifest, create: (config, deps) => createXeroConnector(config, deps) });
+export default defineConnector({ manifest, create: (config, deps) => createXeroConnector(config, deps), oauth: xeroOAuth });

@@ -14,10 +14,11 @@ import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
-import { mintSessionToken, startShopifySimulator, type ShopifySimulator } from '../../simulators/shopify/index.ts';
+import { mintSessionToken, type ShopifySimulator } from '../../simulators/shopify/index.ts';
 import { useDatabase, type Db } from '../../app/db.server.ts';
 import { closeAppQueues } from '../../app/jobs/app-queues.server.ts';
-import { env, resetEnvCache } from '../../app/env.server.ts';
+import { resetEnvCache } from '../../app/env.server.ts';
+import { startAdminSimulator } from '../support/admin-simulator.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumMissing = !existsSync(CHROMIUM);
@@ -58,11 +59,7 @@ async function offlineCdn(context: BrowserContext) {
 }
 
 export async function startHarness(options: { db: Db; shops: ShopSeed[]; redisPrefix: string }): Promise<Harness> {
-  const shopify = await startShopifySimulator({
-    latencyMs: 0,
-    app: { clientId: env().SHOPIFY_API_KEY, clientSecret: env().SHOPIFY_API_SECRET, scopes: env().SCOPES },
-    shops: options.shops.map((s) => ({ domain: s.domain, name: s.name, email: `owner@${s.domain}`, ianaTimezone: s.timezone })),
-  });
+  const shopify = await startAdminSimulator(options.shops);
   useDatabase(options.db);
 
   const app = express();

@@ -2,6 +2,7 @@
 // of record, and Xero as its accounting, each a simulator with a Connection row of the supplier
 // shop carrying the purpose. The store sells the SKUs of test/support/partners.ts's catalog.
 import type { Db } from '../../app/db.server.ts';
+import type { FaultBook } from '../../simulators/common/faults.ts';
 import { sealCredentials, type ConnectionPurpose } from '../../app/sync/connections.server.ts';
 import { startBigCommerceSimulator } from '../../simulators/bigcommerce/index.ts';
 import { startLightspeedSimulator } from '../../simulators/lightspeed/index.ts';
@@ -36,8 +37,12 @@ export interface BackOffice {
   seedCustomer(input: { email: string; company: string; phone?: string }): BookedCustomer;
   /** Creates and updates of customers the platform received (GETs are not counted). */
   customerWrites(): string[];
-  /** The next order create is done by the platform but its answer never arrives. */
-  loseNextOrderAnswer(): void;
+  /** The next order create is done by the platform but its answer never arrives (held `delayMs`, then the socket closes). */
+  loseNextOrderAnswer(delayMs?: number): void;
+  /** The platform's fault injection (429s, 5xx, delays by route). */
+  faults: FaultBook;
+  /** The store's stock of a SKU (WooCommerce only). */
+  stock?(sku: string): number | null;
   /** The merchant renames a product's SKU in the store (WooCommerce only). */
   renameSku?(from: string, to: string): void;
   close(): Promise<void>;
@@ -60,6 +65,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
     return {
       platform: 'woocommerce',
       connectionId: connection.id,
+      faults: sim.faults,
       orders: () =>
         site.orders.map((o) => ({
           id: String(o.id),
@@ -70,7 +76,8 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
       customers: () => site.customers.map(customer),
       seedCustomer: (input) => customer(sim.seedCustomer('books', { email: input.email, billing: { company: input.company, phone: input.phone ?? '' } })),
       customerWrites: () => site.requests.filter(isCustomerWrite).map((r) => `${r.method} ${r.path}`),
-      loseNextOrderAnswer: () => sim.lostResponses.add({ route: '^POST /sites/books/wp-json/wc/v3/orders$', times: 1 }),
+      loseNextOrderAnswer: (delayMs) => sim.lostResponses.add({ route: '^POST /sites/books/wp-json/wc/v3/orders$', times: 1, delayMs }),
+      stock: (sku) => site.products.find((p) => p.sku === sku)?.stock_quantity ?? null,
       renameSku: (from, to) => {
         for (const product of site.products) if (product.sku === from) product.sku = to;
       },
@@ -90,6 +97,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
     return {
       platform: 'bigcommerce',
       connectionId: connection.id,
+      faults: sim.faults,
       orders: () => store.orders.map((o) => ({ id: String(o.id), reference: o.external_order_id, customerId: o.customer_id ? String(o.customer_id) : null, lines: o.lines.map((l) => line(l.sku, l.quantity, l.price)).sort() })),
       customers: () => store.customers.map(customer),
       seedCustomer: (input) => {
@@ -99,7 +107,7 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
         return customer(created);
       },
       customerWrites: () => store.requests.filter(isCustomerWrite).map((r) => `${r.method} ${r.path}`),
-      loseNextOrderAnswer: () => sim.lostResponses.add({ route: '^POST /stores/books/v2/orders$', times: 1 }),
+      loseNextOrderAnswer: (delayMs) => sim.lostResponses.add({ route: '^POST /stores/books/v2/orders$', times: 1, delayMs }),
       close: () => sim.close(),
     };
   },
@@ -124,11 +132,12 @@ export const backOffices: Record<'woocommerce' | 'bigcommerce' | 'lightspeed', S
     return {
       platform: 'lightspeed-x',
       connectionId: connection.id,
+      faults: sim.faults,
       orders: () => retailer.sales.map((s) => ({ id: s.id, reference: s.invoice_number, customerId: s.customer_id, lines: s.line_items.map((l) => line(skuOf(l.product_id), l.quantity, l.price)).sort() })),
       customers: () => retailer.customers.map(customer),
       seedCustomer: (input) => customer(sim.seedCustomer('books', { email: input.email, company_name: input.company, phone: input.phone })),
       customerWrites: () => retailer.requests.filter(isCustomerWrite).map((r) => `${r.method} ${r.path}`),
-      loseNextOrderAnswer: () => sim.lostResponses.add({ route: '^POST .*/sales$', times: 1 }),
+      loseNextOrderAnswer: (delayMs) => sim.lostResponses.add({ route: '^POST .*/sales$', times: 1, delayMs }),
       close: () => sim.close(),
     };
   },

@@ -23,31 +23,29 @@ export interface Partners {
   retailerDomain: string;
 }
 
+/** A simulator shop (created if absent) installed in Tandem: its Shop row and its store Connection. */
+export async function connectShopifyStore(db: Db, sim: ShopifySimulator, domain: string, role: 'SUPPLIER' | 'RETAILER') {
+  sim.createShop({ domain });
+  const token = sim.issueToken(domain).access_token;
+  const shop = await db.shop.create({ data: { domain, role } });
+  const connection = await db.connection.create({
+    data: {
+      shopId: shop.id,
+      platform: 'shopify',
+      externalAccount: domain,
+      credentials: sealCredentials({ accessToken: token }),
+      config: { shop: domain, baseUrlOverride: sim.url },
+      purposes: [role === 'SUPPLIER' ? 'catalog_source' : 'catalog_target'],
+    },
+  });
+  return { shop, connection };
+}
+
 /** Creates both simulator shops (if absent), their Shop and Connection rows, and an ACTIVE partnership. */
 export async function createPartners(db: Db, sim: ShopifySimulator, options: PartnersOptions = {}): Promise<Partners> {
   const supplierDomain = options.supplierDomain ?? 'supplier.myshopify.com';
   const retailerDomain = options.retailerDomain ?? 'retailer.myshopify.com';
-  const shops = await Promise.all(
-    [
-      { domain: supplierDomain, role: 'SUPPLIER' as const },
-      { domain: retailerDomain, role: 'RETAILER' as const },
-    ].map(async ({ domain, role }) => {
-      sim.createShop({ domain });
-      const token = sim.issueToken(domain).access_token;
-      const shop = await db.shop.create({ data: { domain, role } });
-      const connection = await db.connection.create({
-        data: {
-          shopId: shop.id,
-          platform: 'shopify',
-          externalAccount: domain,
-          credentials: sealCredentials({ accessToken: token }),
-          config: { shop: domain, baseUrlOverride: sim.url },
-          purposes: [role === 'SUPPLIER' ? 'catalog_source' : 'catalog_target'],
-        },
-      });
-      return { shop, connection };
-    }),
-  );
+  const shops = await Promise.all([connectShopifyStore(db, sim, supplierDomain, 'SUPPLIER'), connectShopifyStore(db, sim, retailerDomain, 'RETAILER')]);
   const [supplier, retailer] = shops as [(typeof shops)[number], (typeof shops)[number]];
   const partnership = await db.partnership.create({
     data: {
