@@ -1,8 +1,8 @@
 // Shops, store connections and partnerships for a scenario: one supplier and its retailers, each a
 // Shopify shop on the Standard plan in the simulator, wired to Tandem as installing would.
 import type { Db } from '../app/db.server.ts';
-import { sealCredentials } from '../app/sync/connections.server.ts';
 import type { ShopifySimulator } from '../simulators/shopify/index.ts';
+import { connectShopifyStore } from '../test/support/partners.ts';
 
 export interface BenchShop {
   domain: string;
@@ -10,20 +10,9 @@ export interface BenchShop {
   connectionId: string;
 }
 
+/** A Standard-plan simulator shop installed in Tandem, as the tests install theirs. */
 export async function addShop(db: Db, sim: ShopifySimulator, domain: string, role: 'SUPPLIER' | 'RETAILER'): Promise<BenchShop> {
-  sim.createShop({ domain, plan: 'Standard' });
-  const token = sim.issueToken(domain).access_token;
-  const shop = await db.shop.create({ data: { domain, role } });
-  const connection = await db.connection.create({
-    data: {
-      shopId: shop.id,
-      platform: 'shopify',
-      externalAccount: domain,
-      credentials: sealCredentials({ accessToken: token }),
-      config: { shop: domain, baseUrlOverride: sim.url },
-      purposes: [role === 'SUPPLIER' ? 'catalog_source' : 'catalog_target'],
-    },
-  });
+  const { shop, connection } = await connectShopifyStore(db, sim, domain, role, 'Standard');
   return { domain, shopId: shop.id, connectionId: connection.id };
 }
 

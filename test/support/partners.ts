@@ -1,10 +1,12 @@
 // A supplier and a retailer, each a Shopify shop in one in-process simulator, connected to Tandem
-// and partnered: the starting point of every catalog-sync test.
+// and partnered: the starting point of every catalog-sync test (and of the benches' shops).
 import type { Db } from '../../app/db.server.ts';
 import { sealCredentials } from '../../app/sync/connections.server.ts';
 import type { ShopifySimulator, SeedProduct } from '../../simulators/shopify/index.ts';
 import { addVariant, removeVariant, setProductImages, touchProduct } from '../../simulators/shopify/catalog.ts';
 import { idOf } from '../../simulators/shopify/ids.ts';
+
+type SimulatorPlan = NonNullable<Parameters<ShopifySimulator['createShop']>[0]['plan']>;
 
 export interface PartnersOptions {
   supplierDomain?: string;
@@ -23,9 +25,12 @@ export interface Partners {
   retailerDomain: string;
 }
 
-/** A simulator shop (created if absent) installed in Tandem: its Shop row and its store Connection. */
-export async function connectShopifyStore(db: Db, sim: ShopifySimulator, domain: string, role: 'SUPPLIER' | 'RETAILER') {
-  sim.createShop({ domain });
+/**
+ * A simulator shop (created if absent) installed in Tandem: its Shop row and its store Connection.
+ * `plan` sets the shop's Shopify plan (its cost limits) when the shop is new; the benches use it.
+ */
+export async function connectShopifyStore(db: Db, sim: ShopifySimulator, domain: string, role: 'SUPPLIER' | 'RETAILER', plan?: SimulatorPlan) {
+  sim.createShop({ domain, ...(plan ? { plan } : {}) });
   const token = sim.issueToken(domain).access_token;
   const shop = await db.shop.create({ data: { domain, role } });
   const connection = await db.connection.create({
