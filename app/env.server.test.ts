@@ -12,12 +12,6 @@ describe('when Tandem starts in production', () => {
     ).toThrow('Tandem configuration is invalid:\n  SHOPIFY_ADMIN_ORIGIN: is for the demo and tests; unset it in production');
   });
 
-  it('refuses the Stripe simulator origin', () => {
-    expect(() =>
-      parseEnv({ NODE_ENV: 'production', TANDEM_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'), STRIPE_API_ORIGIN: 'http://127.0.0.1:1' }),
-    ).toThrow('Tandem configuration is invalid:\n  STRIPE_API_ORIGIN: is for the demo and tests; unset it in production');
-  });
-
   it('refuses the other platforms’ simulator origins', () => {
     expect(() =>
       parseEnv({ NODE_ENV: 'production', TANDEM_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64'), CONNECTOR_ORIGINS: 'xero=http://127.0.0.1:1' }),

@@ -34,14 +34,10 @@ const Env = z
      */
     SHOPIFY_ADMIN_ORIGIN: z.string().url().optional(),
     /**
-     * Demo and tests only: the worker sends Stripe calls to this origin (the Stripe simulator)
-     * instead of api.stripe.com. Refused in production.
-     */
-    STRIPE_API_ORIGIN: z.string().url().optional(),
-    /**
      * Demo and tests only: where other platforms' simulators listen, by connector id
      * (`xero=http://127.0.0.1:4100,lightspeed-x=http://127.0.0.1:4200`). The marketplace's OAuth2
-     * flow sends the merchant and the code exchange there, and the new connection keeps the origin.
+     * flow sends the merchant and the code exchange there, and the new connection keeps the origin;
+     * `stripe=` sends the worker's billing calls to the Stripe simulator.
      * Refused in production.
      */
     CONNECTOR_ORIGINS: z
@@ -65,9 +61,6 @@ const Env = z
       }
       if (env.SHOPIFY_ADMIN_ORIGIN) {
         ctx.addIssue({ code: 'custom', path: ['SHOPIFY_ADMIN_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
-      }
-      if (env.STRIPE_API_ORIGIN) {
-        ctx.addIssue({ code: 'custom', path: ['STRIPE_API_ORIGIN'], message: 'is for the demo and tests; unset it in production' });
       }
       if (env.CONNECTOR_ORIGINS) {
         ctx.addIssue({ code: 'custom', path: ['CONNECTOR_ORIGINS'], message: 'is for the demo and tests; unset it in production' });

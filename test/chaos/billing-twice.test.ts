@@ -25,7 +25,7 @@ const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0,
 const TERMS = { currency: 'USD', feePercent: 5, method: 'payment_intent' };
 
 async function startWorker() {
-  worker = startWorkerProcess({ databaseUrl: t.url, schema: t.schema, redisUrl: TEST_REDIS_URL, redisPrefix: prefix, env: { STRIPE_API_ORIGIN: stripe.url } });
+  worker = startWorkerProcess({ databaseUrl: t.url, schema: t.schema, redisUrl: TEST_REDIS_URL, redisPrefix: prefix, env: { CONNECTOR_ORIGINS: `stripe=${stripe.url}` } });
   await worker.ready;
 }
 

@@ -75,7 +75,7 @@ beforeAll(async () => {
     schema: t.schema,
     redisUrl: TEST_REDIS_URL,
     redisPrefix: prefix,
-    env: { TANDEM_ENCRYPTION_KEY: ENCRYPTION_KEY, SHOPIFY_API_SECRET: APP_SECRET, LOG_LEVEL: 'debug', STRIPE_API_ORIGIN: stripe.url },
+    env: { TANDEM_ENCRYPTION_KEY: ENCRYPTION_KEY, SHOPIFY_API_SECRET: APP_SECRET, LOG_LEVEL: 'debug', CONNECTOR_ORIGINS: `stripe=${stripe.url}` },
   });
   await worker.ready;
 });
