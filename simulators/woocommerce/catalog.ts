@@ -82,6 +82,16 @@ export function createProduct(state: WooCommerceState, site: WooSite, input: Pro
     parent_id: 0,
     name,
     slug: slugify(name),
+    ...blankFields(now),
+  };
+  applyFields(state, site, p, input, now);
+  site.products.push(p);
+  return p;
+}
+
+/** What WooCommerce gives a new product or variation before the request's fields are applied. */
+function blankFields(now: Date) {
+  return {
     sku: '',
     regular_price: '',
     sale_price: '',
@@ -93,10 +103,7 @@ export function createProduct(state: WooCommerceState, site: WooSite, input: Pro
     meta_data: [],
     date_created: now,
     date_modified: now,
-  };
-  applyFields(state, site, p, input, now);
-  site.products.push(p);
-  return p;
+  } satisfies Partial<WooProduct>;
 }
 
 export function createVariation(state: WooCommerceState, site: WooSite, parent: WooProduct, input: ProductInput, now: Date): WooProduct {
@@ -110,17 +117,7 @@ export function createVariation(state: WooCommerceState, site: WooSite, parent: 
     parent_id: parent.id,
     name: parent.name,
     slug: `${parent.slug}-${state.nextId()}`,
-    sku: '',
-    regular_price: '',
-    sale_price: '',
-    status: 'publish',
-    manage_stock: false,
-    stock_quantity: null,
-    backorders: 'no',
-    attributes: [],
-    meta_data: [],
-    date_created: now,
-    date_modified: now,
+    ...blankFields(now),
   };
   applyFields(state, site, v, input, now);
   site.products.push(v);
