@@ -1,12 +1,14 @@
 // One catalog pull per supplier source at a time, across every worker. Several partnerships share a
 // source (one supplier, many retailers); their catalog.sync jobs run side by side, and each pulling
 // the same catalog would spend the supplier's API budget once per retailer and race on the source's
-// checkpoint. A lease in Redis (an owner token, an expiry renewed while the pull runs, released only
-// by its owner) lets one job pull; the others wait for it and reuse its result when that pull
-// started after they were asked for, so it saw every change they were asked to carry.
+// checkpoint. A lease in Redis (redis-lease.server.ts: an owner token, an expiry renewed while the
+// pull runs, released only by its owner) lets one job pull; the others wait for it and reuse its
+// result when that pull started after they were asked for, so it saw every change they were asked
+// to carry.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Unavailable } from '../../connectors/sdk/errors.ts';
+import { holdLease, tryAcquireLease } from './redis-lease.server.ts';
 import { pullSupplierCatalog, type PullResult, type SyncMode } from './catalog.server.ts';
 import type { SyncContext } from './connections.server.ts';
 
@@ -46,11 +48,6 @@ interface FinishedPull {
   result: PullResult;
 }
 
-// Release and renew only while the key still holds our token: a lease that expired and was taken
-// by another worker is not theirs to lose (redis.io/docs/latest/develop/use/patterns/distributed-locks).
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
-
 export function redisCatalogPullLease(redis: Redis, options: RedisCatalogPullLeaseOptions): CatalogPullLease {
   const leaseMs = options.leaseMs ?? 60_000;
   const waitMs = options.waitMs ?? 15 * 60_000;
@@ -74,12 +71,11 @@ export function redisCatalogPullLease(redis: Redis, options: RedisCatalogPullLea
       request.signal?.throwIfAborted();
       const earlier = await reusable(last, request);
       if (earlier) return { result: earlier.result, shared: true };
-      if ((await redis.set(lease, token, 'PX', leaseMs, 'NX')) === 'OK') break;
+      if (await tryAcquireLease(redis, [lease], token, leaseMs)) break;
       if (Date.now() > deadline) throw Unavailable(`Another job has been pulling this supplier's catalog for over ${Math.round(waitMs / 60_000)} minutes; this sync tries again later.`, { details: { sourceConnectionId: source } });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
-    const renew = setInterval(() => void redis.eval(RENEW, 1, lease, token, String(leaseMs)).catch(() => undefined), Math.max(1, Math.floor(leaseMs / 3)));
-    try {
+    return holdLease(redis, [lease], token, leaseMs, async () => {
       // The holder that just released may have finished what we need between our look and our SET.
       const earlier = await reusable(last, request);
       if (earlier) return { result: earlier.result, shared: true };
@@ -88,10 +84,7 @@ export function redisCatalogPullLease(redis: Redis, options: RedisCatalogPullLea
       const finished: FinishedPull = { startedAt, mode: request.mode, result };
       await redis.set(last, JSON.stringify(finished), 'PX', keepResultMs);
       return { result, shared: false };
-    } finally {
-      clearInterval(renew);
-      await redis.eval(RELEASE, 1, lease, token);
-    }
+    });
   };
 }
 

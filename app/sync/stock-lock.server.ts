@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Unavailable } from '../../connectors/sdk/errors.ts';
+import { holdLease, tryAcquireLease } from './redis-lease.server.ts';
 import type { StockLock } from './stock-context.server.ts';
 
 export interface RedisStockLockOptions {
@@ -14,27 +15,6 @@ export interface RedisStockLockOptions {
   /** How long to wait for busy variants before giving the job back to the queue. */
   waitMs?: number;
 }
-
-const ACQUIRE = `
-for i, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then return 0 end
-end
-for i, key in ipairs(KEYS) do
-  redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
-end
-return 1`;
-
-const RENEW = `
-for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[1] then redis.call('PEXPIRE', key, ARGV[2]) end
-end
-return 1`;
-
-const RELEASE = `
-for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
-end
-return 1`;
 
 export function redisStockLock(redis: Redis, options: RedisStockLockOptions): StockLock {
   // One `{stock}` hash tag keeps every lock key in one Redis Cluster slot, as the all-or-none
@@ -47,20 +27,12 @@ export function redisStockLock(redis: Redis, options: RedisStockLockOptions): St
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
     for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-      if ((await redis.eval(ACQUIRE, keys.length, ...keys, token, String(leaseMs))) === 1) break;
+      if (await tryAcquireLease(redis, keys, token, leaseMs)) break;
       if (Date.now() > deadline) {
         throw Unavailable(`Stock of ${keys.length} variants stayed locked by another job for ${waitMs} ms`, { details: { variants: variantIds.slice(0, 20) } });
       }
       await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     }
-    const renew = setInterval(() => {
-      redis.eval(RENEW, keys.length, ...keys, token, String(leaseMs)).catch(() => undefined);
-    }, Math.max(1, Math.floor(leaseMs / 3)));
-    try {
-      return await work();
-    } finally {
-      clearInterval(renew);
-      await redis.eval(RELEASE, keys.length, ...keys, token);
-    }
+    return holdLease(redis, keys, token, leaseMs, work);
   };
 }
