@@ -8,7 +8,7 @@ import type { Db } from '../db.server.ts';
 import type { RetryJob } from '../sync/activity-retry.server.ts';
 import { jobDefinitions, type JobInputs, type JobPayloads } from './definitions.server.ts';
 import type { JobDefinition } from './job-definition.server.ts';
-import { QueueUnavailable, type QueueName, type Queues } from './queues.server.ts';
+import { isQueueUnavailable, QueueUnavailable, type QueueName, type Queues } from './queues.server.ts';
 import { recordQueuedRun } from './sync-run.server.ts';
 
 /** Manual runs jump ahead of scheduled ones in the same queue (lower number = sooner). */
@@ -36,7 +36,7 @@ export interface ManualRunRequest {
  * run of other products or of the whole catalog.
  */
 export function manualRunKey(request: Pick<ManualRunRequest, 'queue' | 'partnershipId' | 'variantIds' | 'productIds'>) {
-  const base = `${request.queue.replace('.', '-')}_${request.partnershipId}_manual`;
+  const base = manualDedupId(request.queue, request.partnershipId);
   if (!request.variantIds && !request.productIds) return base;
   const chosen = [...(request.variantIds ?? []).map((id) => `variant ${id}`), ...(request.productIds ?? []).map((id) => `product ${id}`)];
   return `${base}_${createHash('sha256').update(chosen.sort().join('\n')).digest('hex').slice(0, 16)}`;
@@ -70,13 +70,19 @@ export async function requestManualRun(db: Db, queues: Queues, request: ManualRu
   return queued;
 }
 
-/** The job (and its SyncRun) holding a deduplication key, if it still waits or runs. */
-async function joinableRun(db: Db, queues: Queues, queue: QueueName, dedupKey: string): Promise<{ jobId: string; syncRunId?: string } | null> {
+/** The job holding a deduplication key, and its state; none once BullMQ has let the key go. */
+async function jobHolding(queues: Queues, queue: QueueName, dedupKey: string) {
   const jobId = await queues.get(queue).getDeduplicationJobId(dedupKey);
   const job = jobId ? await queues.get(queue).getJob(jobId) : undefined;
-  if (!job?.id || ['completed', 'failed', 'unknown'].includes(await job.getState())) return null;
-  const run = await db.syncRun.findFirst({ where: { jobId: job.id, kind: queue }, select: { id: true } });
-  return { jobId: job.id, syncRunId: run?.id };
+  return job?.id ? { job, id: job.id, state: await job.getState() } : null;
+}
+
+/** The job (and its SyncRun) holding a deduplication key, if it still waits or runs. */
+async function joinableRun(db: Db, queues: Queues, queue: QueueName, dedupKey: string): Promise<{ jobId: string; syncRunId?: string } | null> {
+  const held = await jobHolding(queues, queue, dedupKey);
+  if (!held || ['completed', 'failed', 'unknown'].includes(held.state)) return null;
+  const run = await db.syncRun.findFirst({ where: { jobId: held.id, kind: queue }, select: { id: true } });
+  return { jobId: held.id, syncRunId: run?.id };
 }
 
 /**
@@ -84,20 +90,19 @@ async function joinableRun(db: Db, queues: Queues, queue: QueueName, dedupKey: s
  * running job, atomically), with its QUEUED SyncRun: a run that will not happen is not shown.
  */
 async function withdrawWaitingRun(db: Db, queues: Queues, queue: QueueName, dedupKey: string) {
-  const jobId = await queues.get(queue).getDeduplicationJobId(dedupKey);
-  const job = jobId ? await queues.get(queue).getJob(jobId) : undefined;
-  if (!job?.id || !['waiting', 'prioritized', 'delayed'].includes(await job.getState())) return;
+  const held = await jobHolding(queues, queue, dedupKey);
+  if (!held || !['waiting', 'prioritized', 'delayed'].includes(held.state)) return;
   try {
-    await job.remove();
+    await held.job.remove();
   } catch {
     // A worker took it between the look and the removal: it runs, and the Full runs after it.
     return;
   }
   // BullMQ's removal also frees the deduplication key, if it still names this job.
-  await db.syncRun.deleteMany({ where: { jobId: job.id, kind: queue, status: 'QUEUED' } });
+  await db.syncRun.deleteMany({ where: { jobId: held.id, kind: queue, status: 'QUEUED' } });
 }
 
-/** What a retry joins while the same work still waits: `catalog-sync_<partnership>_manual`, as a whole-catalog manual run's key. */
+/** `catalog-sync_<owner>_manual`: a whole-catalog manual run's key, which a retry of the same work joins too. */
 function manualDedupId(queue: QueueName, ownerId: string) {
   return `${queue.replace('.', '-')}_${ownerId}_manual`;
 }
@@ -161,6 +166,6 @@ async function addJob<Q extends QueueName>(queues: Queues, queue: Q, input: JobI
 async function onQueue<T>(queues: Queues, work: () => Promise<T>): Promise<T> {
   await queues.connected();
   return work().catch((err: unknown) => {
-    throw queues.failsFast && !(err instanceof QueueUnavailable) ? new QueueUnavailable(err) : err;
+    throw queues.failsFast && !isQueueUnavailable(err) ? new QueueUnavailable(err) : err;
   });
 }
