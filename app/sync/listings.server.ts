@@ -69,6 +69,19 @@ interface Sides {
   content: boolean;
 }
 
+/** Both ends of a partnership's push: the supplier's catalog source and the retailer's store. */
+function sidesOf(ctx: SyncContext, partnership: PartnershipWithShops, source: Connection, retailer: Connector, run: Pick<Sides, 'tally' | 'only' | 'content'>): Sides {
+  return {
+    ctx,
+    partnership,
+    source,
+    rule: parsePricingRule(partnership.pricingRule),
+    writer: requireCapability(retailer, 'products.write'),
+    reader: requireCapability(retailer, 'products.read'),
+    ...run,
+  };
+}
+
 /** Errors about one item (a rejected product, a vanished variant): recorded, the run goes on. */
 function isItemError(err: unknown): err is ConnectorError {
   return err instanceof ConnectorError && (err.code === 'invalid' || err.code === 'not_found' || err.code === 'conflict');
@@ -186,17 +199,7 @@ export async function syncCatalogToPartner(ctx: SyncContext, partnershipId: stri
       const retailer = await ctx.connectorFor(target);
       const chosen = await chosenVariants(ctx.db, source.id, options);
       chosenVariantIds = chosen?.ids ?? null;
-      const sides: Sides = {
-        ctx,
-        partnership,
-        source,
-        rule: parsePricingRule(partnership.pricingRule),
-        writer: requireCapability(retailer, 'products.write'),
-        reader: requireCapability(retailer, 'products.read'),
-        tally,
-        only: chosenVariantIds,
-        content: true,
-      };
+      const sides = sidesOf(ctx, partnership, source, retailer, { tally, only: chosenVariantIds, content: true });
       for (const id of chosen?.unknownProducts ?? []) {
         tally.errors.push({ subject: `Product ${id}`, message: `is not in ${partnership.supplier.name ?? partnership.supplier.domain}'s catalog at ${source.platform} (deleted, or sold from another catalog): nothing was synced for it` });
       }
@@ -246,17 +249,7 @@ export async function pushPricesToPartner(ctx: SyncContext, partnershipId: strin
   const retailer = await ctx.connectorFor(await targetConnectionOf(ctx.db, partnership));
   const pull = await pullSourceCatalog(ctx, source.id, { mode: 'PARTIAL', freshSince: options.freshSince });
   count(tally, pull.shared ? 'supplierPullShared' : 'supplierProductsRead', pull.shared ? 1 : pull.result.products);
-  const sides: Sides = {
-    ctx,
-    partnership,
-    source,
-    rule: parsePricingRule(partnership.pricingRule),
-    writer: requireCapability(retailer, 'products.write'),
-    reader: requireCapability(retailer, 'products.read'),
-    tally,
-    only: options.sourceVariantIds ?? null,
-    content: false,
-  };
+  const sides = sidesOf(ctx, partnership, source, retailer, { tally, only: options.sourceVariantIds ?? null, content: false });
   count(tally, 'relinked', await relinkRecreatedVariants(ctx.db, partnership.id, source.id));
   await pushListingUpdates(sides, options.mode);
   return tally;
