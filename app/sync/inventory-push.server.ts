@@ -2,7 +2,7 @@
 // only what changed since the last push (or drifted at the partner); Full pushes every listing.
 // Stock only: content and price travel with catalog.sync.
 import type { Db } from '../db.server.ts';
-import type { Listing, Partnership, SourceVariant } from '../generated/prisma/client.ts';
+import type { Connection, Listing, Partnership, SourceVariant } from '../generated/prisma/client.ts';
 import { sourceConnectionOf } from './listings.server.ts';
 import { partnerConnection, partnerRef, processStockLock, stockConnector, supplierRef, type StockConnector, type StockContext } from './stock-context.server.ts';
 import { applyStockChanges, type StockChange } from './stock-writes.server.ts';
@@ -159,11 +159,7 @@ async function supplierSnapshot(ctx: StockContext, partnership: Partnership, sup
   const listings = await ctx.db.listing.count({ where: { partnershipId: partnership.id, partnerVariantId: { not: null }, approval: { in: [...PUSHABLE] } } });
   if (listings < from) return null;
   const source = await sourceConnectionOf(ctx.db, partnership);
-  let connector = suppliers.get(source.id);
-  if (!connector) {
-    connector = counting(await stockConnector(ctx, source), tally);
-    suppliers.set(source.id, connector);
-  }
+  const connector = await supplierConnector(ctx, suppliers, source, tally);
   if (!connector.readAllInventory) return null;
   const snapshot = new Map<string, number>();
   for await (const level of connector.readAllInventory()) snapshot.set(level.variant.variantId, level.available);
@@ -189,6 +185,17 @@ function pageOfListings(db: Db, partnershipId: string, after: string | null, tak
   });
 }
 
+/** A supplier connection's connector, counted into `tally`, made once per push and kept in `cache`. */
+async function supplierConnector(ctx: StockContext, cache: Map<string, StockConnector>, connection: Connection | string, tally: { apiCalls: number }): Promise<StockConnector> {
+  const id = typeof connection === 'string' ? connection : connection.id;
+  const known = cache.get(id);
+  if (known) return known;
+  const row = typeof connection === 'string' ? await ctx.db.connection.findUniqueOrThrow({ where: { id } }) : connection;
+  const made = counting(await stockConnector(ctx, row), tally);
+  cache.set(id, made);
+  return made;
+}
+
 /**
  * The supplier's available count for each variant, one batched read per supplier connection, saved
  * on SourceVariant.available. Variants the supplier no longer has are absent from the answer.
@@ -203,12 +210,7 @@ export async function readSupplierStock(
   const byConnection = new Map<string, typeof variants>();
   for (const v of variants) if (!v.deletedAt) byConnection.set(v.connectionId, [...(byConnection.get(v.connectionId) ?? []), v]);
   for (const [connectionId, group] of byConnection) {
-    let connector = connectors.get(connectionId);
-    if (!connector) {
-      const connection = await ctx.db.connection.findUniqueOrThrow({ where: { id: connectionId } });
-      connector = counting(await stockConnector(ctx, connection), tally);
-      connectors.set(connectionId, connector);
-    }
+    const connector = await supplierConnector(ctx, connectors, connectionId, tally);
     const levels = await connector.readInventory(group.map(supplierRef));
     const byRef = new Map(levels.map((l) => [l.variant.variantId, l.available]));
     for (const v of group) {
