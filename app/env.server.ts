@@ -43,6 +43,8 @@ const Env = z
     CONNECTOR_ORIGINS: z
       .string()
       .regex(/^([a-z][a-z0-9-]*=https?:\/\/[^,\s]+)(,[a-z][a-z0-9-]*=https?:\/\/[^,\s]+)*$/, 'must be connector=origin pairs separated by commas')
+      // Read once, as a map from connector id to origin.
+      .transform((raw): Partial<Record<string, string>> => Object.fromEntries(raw.split(',').map((pair) => pair.split('=', 2) as [string, string])))
       .optional(),
     PORT: z.coerce.number().int().positive().default(3000),
     SMTP_URL: z.string().optional(),

@@ -6,7 +6,6 @@ import { env } from '../env.server.ts';
 import { engineHandlers } from './handlers.server.ts';
 import { engineRedisDeps } from './engine-redis.server.ts';
 import { stripeClient } from '../sync/billing.server.ts';
-import { parseConnectorOrigins } from '../sync/connector-oauth.server.ts';
 import { openQueues, redisFromEnv } from './queues.server.ts';
 import { startScheduleKeeper } from './schedule-keeper.server.ts';
 import { syncAllSchedules } from './schedules.server.ts';
@@ -29,7 +28,7 @@ async function main() {
   const keeper = startScheduleKeeper(db, queues);
   const engine = engineRedisDeps(redis);
   const { budgets } = engine;
-  const running = startWorkers({ db, redis, handlers: engineHandlers({ ...engine, stripeFor: stripeForOrigin(parseConnectorOrigins(env().CONNECTOR_ORIGINS).stripe) }), lockMs: env().WORKER_LOCK_MS });
+  const running = startWorkers({ db, redis, handlers: engineHandlers({ ...engine, stripeFor: stripeForOrigin(env().CONNECTOR_ORIGINS?.stripe) }), lockMs: env().WORKER_LOCK_MS });
   const saving = setInterval(() => void budgets.saveUsage(db).catch((err) => console.error('Could not save budget usage', err)), SAVE_USAGE_EVERY_MS);
   console.log(`Tandem worker running ${running.workers.length} queues under prefix "${redis.prefix}"`);
 

@@ -7,7 +7,7 @@ import { database } from '../db.server.ts';
 import { env } from '../env.server.ts';
 import { authenticate } from '../shopify.server.ts';
 import { ConnectRefused } from '../sync/connections-admin.server.ts';
-import { parseConnectorOrigins, startAuthorization } from '../sync/connector-oauth.server.ts';
+import { startAuthorization } from '../sync/connector-oauth.server.ts';
 
 export type AuthorizeAnswer = { ok: true; authorizeUrl: string } | { ok: false; errors: Record<string, string[] | undefined> };
 
@@ -17,7 +17,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   try {
     const { authorizeUrl } = await startAuthorization(await database(), session.shop, params.id ?? '', form, {
       appUrl: env().SHOPIFY_APP_URL,
-      origins: parseConnectorOrigins(env().CONNECTOR_ORIGINS),
+      origins: env().CONNECTOR_ORIGINS,
     });
     return Response.json({ ok: true, authorizeUrl } satisfies AuthorizeAnswer);
   } catch (err) {

@@ -6,11 +6,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { database } from '../db.server.ts';
 import { env } from '../env.server.ts';
-import { finishAuthorization, parseConnectorOrigins } from '../sync/connector-oauth.server.ts';
+import { finishAuthorization } from '../sync/connector-oauth.server.ts';
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const connectorId = params.id ?? '';
-  const outcome = await finishAuthorization(await database(), connectorId, new URL(request.url).searchParams, { origins: parseConnectorOrigins(env().CONNECTOR_ORIGINS) });
+  const outcome = await finishAuthorization(await database(), connectorId, new URL(request.url).searchParams, { origins: env().CONNECTOR_ORIGINS });
   if (outcome.ok) return redirect(adminAppUrl(outcome.shopDomain, `/app/connectors/${encodeURIComponent(connectorId)}`));
   const back = outcome.shopDomain ? `<p><a href="${escapeHtml(adminAppUrl(outcome.shopDomain, '/app/connectors'))}">Back to Connectors</a></p>` : '';
   return new Response(`<!doctype html><meta charset="utf-8"><title>Not connected</title><p>${escapeHtml(outcome.message)}</p>${back}`, {

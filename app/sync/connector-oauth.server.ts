@@ -65,12 +65,6 @@ export function oauthFormFields(connectorId: string, appUrl: string): SignInForm
   };
 }
 
-/** `CONNECTOR_ORIGINS` (`xero=http://…,lightspeed-x=http://…`) as a map. */
-export function parseConnectorOrigins(raw: string | undefined): Partial<Record<string, string>> {
-  if (!raw) return {};
-  return Object.fromEntries(raw.split(',').map((pair) => pair.split('=', 2) as [string, string]));
-}
-
 export function callbackUrl(appUrl: string, connectorId: string): string {
   return `${appUrl.replace(/\/+$/, '')}/connectors/${encodeURIComponent(connectorId)}/callback`;
 }
