@@ -1,4 +1,5 @@
-// Integration tests: a fresh PostgreSQL schema per test file, migrated from prisma/migrations.
+// Integration tests (and the benches): a fresh PostgreSQL schema per test file, migrated from
+// prisma/migrations, dropped after.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPostgres, type Db } from '../../app/db.server.ts';
@@ -12,9 +13,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
+/** `poolSize`: connections for this schema's client (4 suits a test file; the benches run more at once). */
+export async function createTestDatabase(label = 't', options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const schema = `${label.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(5).toString('hex')}`;
-  const { db, close } = await openPostgres({ url: TEST_DATABASE_URL, schema, poolSize: 4 });
+  const { db, close } = await openPostgres({ url: TEST_DATABASE_URL, schema, poolSize: options.poolSize ?? 4 });
   return {
     db,
     schema,
