@@ -45,7 +45,7 @@ describe('when two worker processes share one connection’s fixed-window budget
     const policy: RateLimitPolicy = { kind: 'fixed-window', capacity: 4, windowMs: 400, unit: 'call', source: 'https://example.test/limits' };
     const spenders = [startSpender('conn-shared', policy, 12), startSpender('conn-shared', policy, 12)];
     await Promise.all(spenders.map((s) => s.ready));
-    await redis.set(`${prefix}:go`, '1');
+    await redis.rpush(`${prefix}:go`, 'go', 'go');
 
     const grants = (await Promise.all(spenders.map((s) => s.done))).flat();
 
