@@ -95,8 +95,10 @@ describe('when PostgreSQL drops the worker’s connections during a catalog sync
     expect(new Set(listings.map((l) => l.partnerVariantId)).size).toBe(CATALOG.length);
     // The lost connections cost at least one attempt, which the job layer retried.
     const job = await queues.get('catalog.sync').getJob(jobId);
-    // attemptsMade counts the finishing attempt too: more than one means a retry happened.
-    expect(job?.attemptsMade).toBeGreaterThan(1);
+    // More than one attempt started: the run went again, whether the attempt failed and was retried
+    // or (on a loaded machine) its worker's lock lapsed while the dropped query hung and the stalled
+    // job was taken again; attemptsMade counts only the first way.
+    expect(job?.attemptsStarted).toBeGreaterThan(1);
     // Activity says what happened in plain words, not Prisma's.
     const errors = run.errors as { code: string; message: string }[];
     expect(errors.length).toBeGreaterThan(0);
